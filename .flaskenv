@@ -1,0 +1,2 @@
+# Public settings for the `flask` command (secrets go in .env, which is not committed).
+FLASK_APP=yumroad

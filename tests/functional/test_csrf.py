@@ -1,0 +1,47 @@
+"""With CSRF protection on, as in production: forms carry a token and posts without one fail."""
+
+import re
+
+import pytest
+
+from tests.browser import submit_form
+from tests.factories import PASSWORD, ProductFactory
+from yumroad.extensions import db
+from yumroad.models import Product, User
+
+pytestmark = pytest.mark.csrf
+
+
+def test_forms_work_with_their_token(client):
+    response = submit_form(
+        client,
+        "/register",
+        {"email": "new@example.com", "password": "long enough", "confirm": "long enough", "store_name": "Real Store"},
+    )
+    assert response.status_code == 302
+    assert db.session.scalar(db.select(User).where(User.email == "new@example.com"))
+
+    store_id = response.location.rsplit("/", 1)[1]
+    assert submit_form(client, f"/store/{store_id}/edit", {"name": "Renamed Store"}).status_code == 302
+    assert submit_form(client, "/product/new", {"name": "Token Test", "price": "1"}).status_code == 302
+
+
+def test_posts_without_a_token_are_refused_with_a_page(client, creator):
+    response = client.post("/login", data={"email": creator.email, "password": PASSWORD})
+    assert response.status_code == 400
+    assert "Your form expired" in response.text
+
+
+def test_logging_out_needs_the_token(log_in, creator):
+    client = log_in(creator)
+    assert client.post("/logout").status_code == 400
+    assert "Log out" in client.get("/").text
+
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/").text).group(1)
+    assert client.post("/logout", data={"csrf_token": token}).location == "/"
+
+
+def test_deleting_needs_the_token(log_in, creator):
+    product = ProductFactory(store=creator.store)
+    assert log_in(creator).post(f"/product/{product.id}/delete").status_code == 400
+    assert db.session.scalar(db.select(db.func.count(Product.id))) == 1

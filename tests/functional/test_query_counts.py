@@ -1,0 +1,44 @@
+"""Every page runs the same small number of SQL queries, however many stores and products exist."""
+
+import pytest
+
+from tests.factories import ProductFactory, StoreFactory
+from yumroad.extensions import db
+from yumroad.models import Product, Store
+
+PAGES = ["/", "/product/", "/stores", "/store/{store_id}", "/product/{product_id}"]
+EXPECTED_ANONYMOUS = {"/": 2, "/product/": 2, "/stores": 2, "/store/{store_id}": 3, "/product/{product_id}": 1}
+
+
+def make_marketplace(stores: int, products_per_store: int) -> tuple[Store, Product]:
+    made = StoreFactory.create_batch(stores)
+    with db.session.no_autoflush:
+        products = [ProductFactory.build(store=store) for store in made for _ in range(products_per_store)]
+        db.session.add_all(products)
+    db.session.commit()
+    return made[0], products[0]
+
+
+def queries_per_page(client, count_queries, store: Store, product: Product) -> dict[str, int]:
+    counts = {}
+    for path in PAGES:
+        url = path.format(store_id=store.id, product_id=product.id)
+        counts[path] = count_queries(lambda url=url: client.get(url).status_code == 200 or pytest.fail(url))
+    return counts
+
+
+def test_query_counts_do_not_grow_with_the_marketplace(app, count_queries):
+    client = app.test_client()
+    small = queries_per_page(client, count_queries, *make_marketplace(1, 1))
+    large = queries_per_page(client, count_queries, *make_marketplace(49, 20))
+
+    assert small == large == EXPECTED_ANONYMOUS
+
+
+def test_a_logged_in_user_costs_one_query_more(log_in, count_queries):
+    store, product = make_marketplace(50, 20)
+    client = log_in(store.user)
+
+    counts = queries_per_page(client, count_queries, store, product)
+
+    assert counts == {path: count + 1 for path, count in EXPECTED_ANONYMOUS.items()}

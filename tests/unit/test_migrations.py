@@ -1,0 +1,31 @@
+"""The migrations build the same schema as the models, and can be undone."""
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import String, inspect
+
+from yumroad import create_app
+from yumroad.extensions import db, render_migration_type
+from yumroad.models import UTCDateTime
+
+
+def test_upgrade_builds_the_models_schema_and_downgrade_removes_it(tmp_path):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'migrated.db'}", "SECRET_KEY": "x"})
+    with app.app_context():
+        upgrade()
+        with db.engine.connect() as connection:
+            differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
+            assert differences == []
+            assert {"user", "store", "product"} <= set(inspect(connection).get_table_names())
+
+        downgrade(revision="base")
+        with db.engine.connect() as connection:
+            assert set(inspect(connection).get_table_names()) == {"alembic_version"}
+        db.engine.dispose()
+
+
+def test_autogenerate_writes_our_column_types_as_plain_sqlalchemy_types():
+    assert render_migration_type("type", UTCDateTime(), None) == "sa.DateTime(timezone=True)"
+    assert render_migration_type("type", String(10), None) is False
+    assert render_migration_type("column", UTCDateTime(), None) is False

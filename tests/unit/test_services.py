@@ -1,0 +1,137 @@
+import os
+
+import pytest
+from sqlalchemy.exc import IntegrityError
+
+from tests.factories import PASSWORD, ProductFactory, StoreFactory, UserFactory
+from tests.images import image_file
+from yumroad.extensions import db
+from yumroad.models import Product, Store, User
+from yumroad.pictures import pictures_folder
+from yumroad.products.services import create_product, delete_product, products_newest_first, update_product
+from yumroad.stores.services import stores_newest_first, update_store
+from yumroad.users.services import EmailAlreadyRegistered, authenticate, register_creator
+
+
+def test_register_creator_makes_a_user_and_their_store(app):
+    user = register_creator(" New@Example.com ", "long enough", "  Fresh Store ")
+    db.session.expire_all()
+
+    saved = db.session.scalar(db.select(User).where(User.email == "new@example.com"))
+    assert saved.id == user.id
+    assert saved.check_password("long enough")
+    assert saved.store.name == "Fresh Store"
+
+
+def test_register_creator_refuses_a_taken_email_in_any_case(app):
+    UserFactory(email="taken@example.com")
+    with pytest.raises(EmailAlreadyRegistered):
+        register_creator("TAKEN@example.com", "long enough", "Another store")
+    assert db.session.scalar(db.select(db.func.count(Store.id))) == 0
+
+
+def test_register_creator_turns_a_lost_race_into_email_already_registered(app, monkeypatch):
+    # The check found no user, but another sign-up committed the same email first.
+    UserFactory(email="racer@example.com")
+    monkeypatch.setattr(db.session, "scalar", lambda statement: None)
+    with pytest.raises(EmailAlreadyRegistered):
+        register_creator("racer@example.com", "long enough", "Racing store")
+    monkeypatch.undo()
+    assert db.session.scalar(db.select(db.func.count(User.id))) == 1
+
+
+def test_register_creator_saves_nothing_when_the_store_name_is_bad(app):
+    with pytest.raises(ValueError):
+        register_creator("new@example.com", "long enough", "abc")
+    db.session.rollback()
+    assert db.session.scalar(db.select(db.func.count(User.id))) == 0
+
+
+def test_authenticate(app):
+    user = UserFactory(email="maya@example.com")
+    assert authenticate("MAYA@example.com ", PASSWORD) == user
+    assert authenticate("maya@example.com", "wrong password") is None
+    assert authenticate("nobody@example.com", PASSWORD) is None
+
+
+def test_create_product_puts_it_in_the_creators_store(app):
+    creator = StoreFactory().user
+    product = create_product(creator, "Brush pack", "48 brushes", 1200, image_file())
+    db.session.expire_all()
+
+    assert product.store == creator.store
+    assert product.creator == creator
+    assert product.price_cents == 1200
+    assert os.path.exists(os.path.join(pictures_folder(), product.picture))
+
+
+def test_create_product_forgets_the_picture_if_saving_fails(app, monkeypatch):
+    creator = StoreFactory().user
+
+    def fail() -> None:
+        raise IntegrityError("INSERT", {}, Exception("database said no"))
+
+    monkeypatch.setattr(db.session, "commit", fail)
+    with pytest.raises(IntegrityError):
+        create_product(creator, "Brush pack", "", 0, image_file())
+    assert os.listdir(pictures_folder()) == []
+
+
+def test_update_product_replaces_and_removes_pictures(app):
+    creator = StoreFactory().user
+    product = create_product(creator, "Brush pack", "", 100, image_file())
+    first = product.picture
+
+    update_product(product, "Brush pack 2", "more", 200, image_file("JPEG"))
+    assert product.picture != first
+    assert sorted(os.listdir(pictures_folder())) == sorted([product.picture, product.picture.replace(".", ".card.")])
+
+    update_product(product, "Brush pack 2", "more", 200, remove_picture=True)
+    db.session.expire_all()
+    assert product.picture is None
+    assert os.listdir(pictures_folder()) == []
+    assert (product.name, product.description, product.price_cents) == ("Brush pack 2", "more", 200)
+
+
+def test_update_product_keeps_the_picture_when_none_is_given(app):
+    product = create_product(StoreFactory().user, "Brush pack", "", 100, image_file())
+    picture = product.picture
+    update_product(product, "Renamed pack", "", 100)
+    assert product.picture == picture
+    assert len(os.listdir(pictures_folder())) == 2
+
+
+def test_delete_product_removes_it_and_its_picture(app):
+    product = create_product(StoreFactory().user, "Brush pack", "", 100, image_file())
+    delete_product(product)
+    assert db.session.scalar(db.select(db.func.count(Product.id))) == 0
+    assert os.listdir(pictures_folder()) == []
+
+
+def test_products_newest_first_and_by_store(app):
+    older = ProductFactory()
+    newer = ProductFactory()
+    ProductFactory.create_batch(2, store=older.store)
+
+    everything = db.session.scalars(products_newest_first()).all()
+    assert everything[-1] == older
+    assert everything.index(newer) > 0  # the two made after it come first
+    assert len(everything) == 4
+    assert {p.store for p in db.session.scalars(products_newest_first(store=older.store))} == {older.store}
+
+
+def test_stores_newest_first_counts_products(app):
+    quiet = StoreFactory()
+    busy = StoreFactory()
+    ProductFactory.create_batch(3, store=busy)
+
+    stores = db.session.scalars(stores_newest_first()).all()
+    assert stores == [busy, quiet]
+    assert [store.product_count for store in stores] == [3, 0]
+
+
+def test_update_store(app):
+    store = StoreFactory()
+    update_store(store, "Renamed store", "New words")
+    db.session.expire_all()
+    assert (store.name, store.description) == ("Renamed store", "New words")

@@ -1,0 +1,78 @@
+"""Yumroad: a marketplace where creators open a store and sell digital products."""
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from yumroad.config import finish_config, settings_from_environment
+from yumroad.extensions import bootstrap, csrf, db, login_manager, migrate
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: settings from the environment unless `config` overrides them (tests)."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(settings_from_environment())
+    app.config.from_prefixed_env()
+    if config is not None:
+        app.config.update(config)
+    finish_config(app.config, app.instance_path)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_template_helpers(app)
+    register_error_handlers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from yumroad import models
+
+    db.init_app(app)
+    migrate.init_app(app, db)
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "users.login"
+    login_manager.login_message = "Log in to continue."
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> models.User | None:
+        return db.session.get(models.User, int(user_id)) if user_id.isdigit() else None
+
+
+def register_blueprints(app: Flask) -> None:
+    from yumroad.routing import DatabaseIdConverter
+
+    app.url_map.converters["int"] = DatabaseIdConverter
+    from yumroad.landing.views import bp as landing_bp
+    from yumroad.media.views import bp as media_bp
+    from yumroad.products.views import bp as products_bp
+    from yumroad.stores.views import bp as stores_bp
+    from yumroad.users.views import bp as users_bp
+
+    for blueprint in (landing_bp, users_bp, stores_bp, products_bp, media_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from yumroad.templating import format_date, picture_url
+
+    app.add_template_global(picture_url)
+    app.add_template_filter(format_date)
+
+
+def register_error_handlers(app: Flask) -> None:
+    from yumroad.errors import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from yumroad.demo import seed_demo_command
+
+    app.cli.add_command(seed_demo_command)

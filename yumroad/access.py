@@ -1,0 +1,32 @@
+"""Who may see and change what: ownership is checked here and nowhere else."""
+
+from typing import Protocol, TypeVar
+from urllib.parse import urlsplit
+
+from flask import abort
+from flask_login import current_user
+
+from yumroad.extensions import db
+
+
+class Owned(Protocol):
+    def is_owned_by(self, user: object) -> bool: ...
+
+
+OwnedModel = TypeVar("OwnedModel", bound=Owned)
+
+
+def get_owned_or_403(model: type[OwnedModel], object_id: int) -> OwnedModel:
+    """Return the object if the logged-in user owns it; 404 if it does not exist, 403 if not theirs."""
+    owned = db.get_or_404(model, object_id)
+    if not owned.is_owned_by(current_user):
+        abort(403)
+    return owned
+
+
+def is_safe_redirect_target(target: str | None) -> bool:
+    """True for a path on this site ('/product/3'); False for other hosts and tricks like '//x'."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return False
+    parts = urlsplit(target)
+    return parts.scheme == "" and parts.netloc == ""

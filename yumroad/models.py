@@ -1,0 +1,150 @@
+"""Yumroad's data: users, their stores, and the products they sell."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, String, Text, TypeDecorator
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship, validates
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from yumroad.extensions import db
+from yumroad.money import DEFAULT_CURRENCY, format_money
+
+NAME_MIN_LENGTH = 4
+STORE_NAME_MAX_LENGTH = 80
+PRODUCT_NAME_MAX_LENGTH = 120
+EMAIL_MAX_LENGTH = 254
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware UTC datetime on every database (SQLite keeps no zone, so add it back)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime: use an aware one, e.g. datetime.now(UTC)")
+        return value.astimezone(UTC) if value is not None else None
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def clean_name(name: str | None, max_length: int) -> str:
+    """Return a store or product name stripped; raise ValueError if it is too short or too long."""
+    cleaned = (name or "").strip()
+    if len(cleaned) < NAME_MIN_LENGTH:
+        raise ValueError(f"The name must be at least {NAME_MIN_LENGTH} characters long.")
+    if len(cleaned) > max_length:
+        raise ValueError(f"The name must be at most {max_length} characters long.")
+    return cleaned
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(EMAIL_MAX_LENGTH), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+    # Joined: the nav shows "my store" on every page, so load it with the user in one query.
+    store: Mapped[Store | None] = relationship(back_populates="user", uselist=False, lazy="joined")
+    products: Mapped[list[Product]] = relationship(back_populates="creator")
+
+    @classmethod
+    def create(cls, email: str, password: str) -> User:
+        """Return a new, unsaved user with the email normalised and the password hashed."""
+        user = cls(email=normalize_email(email))
+        user.set_password(password)
+        return user
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email}>"
+
+
+class Store(db.Model):
+    __tablename__ = "store"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(STORE_NAME_MAX_LENGTH))
+    description: Mapped[str] = mapped_column(Text, default="")
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+    user: Mapped[User] = relationship(back_populates="store")
+    products: Mapped[list[Product]] = relationship(back_populates="store")
+
+    # Filled only by queries that ask for it (`with_expression`), e.g. the store listing.
+    product_count: Mapped[int] = query_expression()
+
+    @validates("name")
+    def validate_name(self, key: str, name: str) -> str:
+        return clean_name(name, STORE_NAME_MAX_LENGTH)
+
+    def is_owned_by(self, user: Any) -> bool:
+        return bool(getattr(user, "is_authenticated", False)) and self.user_id == user.id
+
+    def __repr__(self) -> str:
+        return f"<Store {self.id} {self.name!r}>"
+
+
+class Product(db.Model):
+    __tablename__ = "product"
+    __table_args__ = (CheckConstraint("price_cents >= 0", name="price_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(PRODUCT_NAME_MAX_LENGTH))
+    description: Mapped[str] = mapped_column(Text, default="")
+    price_cents: Mapped[int] = mapped_column(Integer, default=0)
+    currency: Mapped[str] = mapped_column(String(3), default=DEFAULT_CURRENCY)
+    picture: Mapped[str | None] = mapped_column(String(64))
+    creator_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    # Nullable so that a product made in a shell with only a creator can be saved; services
+    # always set it.
+    store_id: Mapped[int | None] = mapped_column(ForeignKey("store.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, onupdate=utc_now)
+
+    creator: Mapped[User] = relationship(back_populates="products", uselist=False)
+    store: Mapped[Store | None] = relationship(back_populates="products")
+
+    @validates("name")
+    def validate_name(self, key: str, name: str) -> str:
+        return clean_name(name, PRODUCT_NAME_MAX_LENGTH)
+
+    @validates("price_cents")
+    def validate_price_cents(self, key: str, price_cents: int) -> int:
+        if price_cents < 0:
+            raise ValueError("A price cannot be negative.")
+        return price_cents
+
+    @property
+    def display_price(self) -> str:
+        return "Free" if self.price_cents == 0 else format_money(self.price_cents, self.currency)
+
+    def is_owned_by(self, user: Any) -> bool:
+        return bool(getattr(user, "is_authenticated", False)) and self.creator_id == user.id
+
+    def __repr__(self) -> str:
+        return f"<Product {self.id} {self.name!r}>"

@@ -1,0 +1,56 @@
+from typing import Any
+
+from flask import current_app
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import BooleanField, Field, Form, StringField, TextAreaField, ValidationError
+from wtforms.validators import Length
+
+from yumroad.forms import Rule, strip_filter
+from yumroad.models import PRODUCT_NAME_MAX_LENGTH, clean_name
+from yumroad.money import format_price_for_input, parse_price
+from yumroad.pictures import InvalidPicture, check_picture
+
+DESCRIPTION_MAX_LENGTH = 10_000
+
+
+class PriceField(StringField):
+    """A price typed in dollars ('12.50'); its data is the amount in cents."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.data = None
+        self.data = parse_price(valuelist[0] if valuelist else "")  # a ValueError becomes the field's error
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return format_price_for_input(self.data) if self.data is not None else ""
+
+
+def valid_picture(form: Form, field: Field) -> None:
+    if field.data:
+        try:
+            check_picture(field.data.stream, current_app.config["MAX_PICTURE_SIZE"])
+        except InvalidPicture as error:
+            raise ValidationError(str(error)) from error
+
+
+class ProductForm(FlaskForm):
+    name = StringField(
+        "Name",
+        filters=[strip_filter],
+        validators=[Rule(lambda name: clean_name(name, PRODUCT_NAME_MAX_LENGTH))],
+    )
+    description = TextAreaField(
+        "Description",
+        filters=[strip_filter],
+        validators=[Length(max=DESCRIPTION_MAX_LENGTH)],
+        description="What buyers get, in a few lines.",
+    )
+    price = PriceField("Price (USD)", description="In dollars, e.g. 12.50. Use 0 for a free product.")
+    picture = FileField(
+        "Picture",
+        validators=[valid_picture],
+        description="Optional. A JPEG, PNG, WebP or GIF picture; we resize it for you.",
+    )
+    remove_picture = BooleanField("Remove the current picture")

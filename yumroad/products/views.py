@@ -1,0 +1,76 @@
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from yumroad.access import get_owned_or_403
+from yumroad.extensions import db
+from yumroad.models import Product
+from yumroad.pagination import paginate
+from yumroad.products.forms import ProductForm
+from yumroad.products.services import (
+    create_product,
+    delete_product,
+    product_with_store,
+    products_newest_first,
+    update_product,
+)
+
+bp = Blueprint("products", __name__, url_prefix="/product")
+
+
+def _uploaded_picture(form: ProductForm):
+    return form.picture.data.stream if form.picture.data else None
+
+
+@bp.get("/")
+def index() -> str:
+    products = paginate(products_newest_first(), current_app.config["PRODUCTS_PER_PAGE"])
+    return render_template("products/index.html", products=products)
+
+
+@bp.get("/<int:product_id>")
+def show(product_id: int) -> str:
+    product = db.one_or_404(product_with_store(product_id))
+    return render_template("products/show.html", product=product)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new() -> str | Response:
+    form = ProductForm()
+    if form.validate_on_submit():
+        product = create_product(
+            current_user, form.name.data, form.description.data, form.price.data, _uploaded_picture(form)
+        )
+        flash(f"“{product.name}” is in your store.", "success")
+        return redirect(url_for("products.show", product_id=product.id))
+    return render_template("products/edit.html", form=form, product=None)
+
+
+@bp.route("/<int:product_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(product_id: int) -> str | Response:
+    product = get_owned_or_403(Product, product_id)
+    form = ProductForm(data={"name": product.name, "description": product.description, "price": product.price_cents})
+    if form.validate_on_submit():
+        update_product(
+            product,
+            form.name.data,
+            form.description.data,
+            form.price.data,
+            _uploaded_picture(form),
+            remove_picture=form.remove_picture.data,
+        )
+        flash("Your changes are saved.", "success")
+        return redirect(url_for("products.show", product_id=product.id))
+    return render_template("products/edit.html", form=form, product=product)
+
+
+@bp.post("/<int:product_id>/delete")
+@login_required
+def delete(product_id: int) -> Response:
+    product = get_owned_or_403(Product, product_id)
+    store_id, name = product.store_id, product.name
+    delete_product(product)
+    flash(f"“{name}” was deleted.", "info")
+    return redirect(url_for("stores.show", store_id=store_id) if store_id else url_for("products.index"))

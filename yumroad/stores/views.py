@@ -1,0 +1,38 @@
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_login import login_required
+from werkzeug.wrappers import Response
+
+from yumroad.access import get_owned_or_403
+from yumroad.extensions import db
+from yumroad.models import Store
+from yumroad.pagination import paginate
+from yumroad.products.services import products_newest_first
+from yumroad.stores.forms import StoreForm
+from yumroad.stores.services import stores_newest_first, update_store
+
+bp = Blueprint("stores", __name__)
+
+
+@bp.get("/stores")
+def index() -> str:
+    stores = paginate(stores_newest_first(), current_app.config["STORES_PER_PAGE"])
+    return render_template("stores/index.html", stores=stores)
+
+
+@bp.get("/store/<int:store_id>")
+def show(store_id: int) -> str:
+    store = db.get_or_404(Store, store_id)
+    products = paginate(products_newest_first(store=store), current_app.config["PRODUCTS_PER_PAGE"])
+    return render_template("stores/show.html", store=store, products=products)
+
+
+@bp.route("/store/<int:store_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(store_id: int) -> str | Response:
+    store = get_owned_or_403(Store, store_id)
+    form = StoreForm(obj=store)
+    if form.validate_on_submit():
+        update_store(store, form.name.data, form.description.data)
+        flash("Your store is saved.", "success")
+        return redirect(url_for("stores.show", store_id=store.id))
+    return render_template("stores/edit.html", form=form, store=store)

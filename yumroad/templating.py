@@ -1,0 +1,19 @@
+"""Helpers the templates call."""
+
+from datetime import datetime
+
+from flask import url_for
+
+from yumroad.models import Product
+from yumroad.pictures import stored_filename
+
+
+def picture_url(product: Product, size: str = "full") -> str | None:
+    """Return the URL of a product's picture in a size ('full' or 'card'), or None if it has none."""
+    if not product.picture:
+        return None
+    return url_for("media.picture", filename=stored_filename(product.picture, size))
+
+
+def format_date(moment: datetime) -> str:
+    return moment.strftime("%B %-d, %Y")

@@ -1,0 +1,51 @@
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+from yumroad.forms import Rule, strip_filter
+from yumroad.models import EMAIL_MAX_LENGTH, STORE_NAME_MAX_LENGTH, clean_name
+
+PASSWORD_MIN_LENGTH = 8
+PASSWORD_MAX_LENGTH = 128
+
+
+class RegisterForm(FlaskForm):
+    email = EmailField(
+        "Email",
+        filters=[strip_filter],
+        validators=[
+            DataRequired("Enter your email address."),
+            Length(max=EMAIL_MAX_LENGTH),
+            Email("Enter a valid email address, like you@example.com."),
+        ],
+    )
+    password = PasswordField(
+        "Password",
+        validators=[
+            DataRequired("Choose a password."),
+            Length(
+                min=PASSWORD_MIN_LENGTH,
+                max=PASSWORD_MAX_LENGTH,
+                message=f"Use {PASSWORD_MIN_LENGTH} to {PASSWORD_MAX_LENGTH} characters.",
+            ),
+        ],
+    )
+    confirm = PasswordField(
+        "Confirm password",
+        validators=[
+            DataRequired("Type your password again."),
+            EqualTo("password", "The passwords do not match."),
+        ],
+    )
+    store_name = StringField(
+        "Store name",
+        filters=[strip_filter],
+        validators=[Rule(lambda name: clean_name(name, STORE_NAME_MAX_LENGTH))],
+    )
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email", filters=[strip_filter], validators=[DataRequired("Enter your email address.")])
+    password = PasswordField(
+        "Password", validators=[DataRequired("Enter your password."), Length(max=PASSWORD_MAX_LENGTH)]
+    )

@@ -1,0 +1,38 @@
+"""Accounts: signing up and logging in."""
+
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from yumroad.extensions import db
+from yumroad.models import Store, User, normalize_email
+
+# Checked against when the email is unknown, so that a wrong email takes as long as a wrong password.
+_UNKNOWN_USER_HASH = generate_password_hash("no user has this password")
+
+
+class EmailAlreadyRegistered(Exception):
+    """Someone already signed up with this email (in any letter case)."""
+
+
+def register_creator(email: str, password: str, store_name: str) -> User:
+    """Create a user and their store in one transaction; raise EmailAlreadyRegistered."""
+    user = User.create(email, password)
+    if db.session.scalar(db.select(User.id).where(User.email == user.email)) is not None:
+        raise EmailAlreadyRegistered(user.email)
+    user.store = Store(name=store_name)
+    db.session.add(user)
+    try:
+        db.session.commit()
+    except IntegrityError as error:  # a sign-up with the same email won the race
+        db.session.rollback()
+        raise EmailAlreadyRegistered(user.email) from error
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """Return the user with this email and password, or None."""
+    user = db.session.scalar(db.select(User).where(User.email == normalize_email(email)))
+    if user is None:
+        check_password_hash(_UNKNOWN_USER_HASH, password)
+        return None
+    return user if user.check_password(password) else None
