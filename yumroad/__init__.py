@@ -42,7 +42,7 @@ def register_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> models.User | None:
-        return db.session.get(models.User, int(user_id)) if user_id.isdigit() else None
+        return db.session.get(models.User, int(user_id)) if user_id.isdecimal() else None
 
 
 def register_blueprints(app: Flask) -> None:

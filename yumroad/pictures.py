@@ -39,7 +39,10 @@ def check_picture(stream: IO[bytes], max_size: int) -> None:
         raise InvalidPicture(f"The picture must be at most {max_size // (1024 * 1024)} MB.")
     try:
         with _open(stream) as image:
-            image.verify()
+            image.verify()  # checksums and structure
+        stream.seek(0)
+        with _open(stream) as image:
+            image.load()  # every pixel decodes: verify() alone passes some broken files
     except InvalidPicture:
         raise
     except Exception as error:  # Pillow raises many kinds of error for broken files

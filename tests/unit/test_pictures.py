@@ -41,10 +41,17 @@ def test_refuses_other_picture_formats():
         check_picture(image_file("BMP"), MAX_SIZE)
 
 
-def test_refuses_a_truncated_picture():
-    whole = image_file("PNG", size=(300, 300)).getvalue()
+@pytest.mark.parametrize("image_format", ["PNG", "JPEG", "WEBP", "GIF"])
+def test_refuses_a_truncated_picture(image_format):
+    whole = noise_file(image_format).getvalue()
     with pytest.raises(InvalidPicture, match="damaged"):
         check_picture(io.BytesIO(whole[: len(whole) // 2]), MAX_SIZE)
+
+
+def noise_file(image_format: str) -> io.BytesIO:
+    output = io.BytesIO()
+    Image.effect_noise((300, 300), 80).convert("RGB").save(output, image_format)
+    return output
 
 
 def test_refuses_a_file_over_the_size_limit():

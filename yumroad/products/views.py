@@ -1,3 +1,5 @@
+from typing import IO
+
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -18,7 +20,7 @@ from yumroad.products.services import (
 bp = Blueprint("products", __name__, url_prefix="/product")
 
 
-def _uploaded_picture(form: ProductForm):
+def _uploaded_picture(form: ProductForm) -> IO[bytes] | None:
     return form.picture.data.stream if form.picture.data else None
 
 

@@ -3,13 +3,14 @@ from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from yumroad.access import is_safe_redirect_target
+from yumroad.models import User
 from yumroad.users.forms import LoginForm, RegisterForm
 from yumroad.users.services import EmailAlreadyRegistered, authenticate, register_creator
 
 bp = Blueprint("users", __name__)
 
 
-def _home_of(user) -> str:
+def _home_of(user: User) -> str:
     return url_for("stores.show", store_id=user.store.id) if user.store else url_for("landing.index")
 
 
