@@ -1,5 +1,6 @@
 import contextvars
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 
 import pytest
 from flask import Flask
@@ -70,10 +71,11 @@ def log_in(app: Flask) -> Callable[[User], FlaskClient]:
 
 
 @pytest.fixture
-def count_queries(app: Flask) -> Callable[[Callable[[], object]], int]:
-    """Return a function that runs a callable and returns how many SQL statements it executed."""
+def count_queries(app: Flask) -> Callable[[], AbstractContextManager[list[str]]]:
+    """Return a context manager that lists the SQL statements run inside it."""
 
-    def count(action: Callable[[], object]) -> int:
+    @contextmanager
+    def recording() -> Iterator[list[str]]:
         statements: list[str] = []
 
         def record(conn, cursor, statement, parameters, context, executemany) -> None:
@@ -83,9 +85,8 @@ def count_queries(app: Flask) -> Callable[[Callable[[], object]], int]:
             engine = db.engine
         event.listen(engine, "before_cursor_execute", record)
         try:
-            action()
+            yield statements
         finally:
             event.remove(engine, "before_cursor_execute", record)
-        return len(statements)
 
-    return count
+    return recording

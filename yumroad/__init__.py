@@ -4,15 +4,17 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask
+from flask import Flask, flash, redirect, request, url_for
+from werkzeug.wrappers import Response
 
-from yumroad.config import finish_config, settings_from_environment
+from yumroad.config import FIXED_SETTINGS, finish_config, settings_from_environment
 from yumroad.extensions import bootstrap, csrf, db, login_manager, migrate
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: settings from the environment unless `config` overrides them (tests)."""
     app = Flask(__name__, instance_relative_config=True)
+    app.config.update(FIXED_SETTINGS)
     app.config.update(settings_from_environment())
     app.config.from_prefixed_env()
     if config is not None:
@@ -37,8 +39,14 @@ def register_extensions(app: Flask) -> None:
     bootstrap.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "users.login"
-    login_manager.login_message = "Log in to continue."
-    login_manager.login_message_category = "info"
+
+    @login_manager.unauthorized_handler
+    def ask_to_log_in() -> Response:
+        flash("Log in to continue.", "info")
+        # Come back here after logging in, if "here" is a page: a POST-only URL cannot be reopened.
+        can_reopen = request.url_rule is not None and "GET" in (request.url_rule.methods or ())
+        next_page = request.full_path.removesuffix("?") if can_reopen else None
+        return redirect(url_for("users.login", next=next_page))
 
     @login_manager.user_loader
     def load_user(user_id: str) -> models.User | None:

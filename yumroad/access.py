@@ -28,5 +28,7 @@ def is_safe_redirect_target(target: str | None) -> bool:
     """True for a path on this site ('/product/3'); False for other hosts and tricks like '//x'."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return False
+    if any(character < " " or character == "\x7f" for character in target):  # e.g. a newline in a header
+        return False
     parts = urlsplit(target)
     return parts.scheme == "" and parts.netloc == ""

@@ -22,6 +22,17 @@ def _int_from_env(name: str, default: int) -> int:
         raise RuntimeError(f"{name} must be a whole number, not {value!r}") from error
 
 
+# Settings that do not depend on where the app runs.
+FIXED_SETTINGS: dict[str, Any] = {
+    "BOOTSTRAP_SERVE_LOCAL": True,  # Bootstrap from the app itself, never from a CDN
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+}
+
+
 def settings_from_environment() -> dict[str, Any]:
     """Return the settings that the environment sets, with development defaults."""
     return {
@@ -33,12 +44,6 @@ def settings_from_environment() -> dict[str, Any]:
         "MAX_CONTENT_LENGTH": _int_from_env("MAX_CONTENT_LENGTH", 16 * MEBIBYTE),
         "PRODUCTS_PER_PAGE": _int_from_env("PRODUCTS_PER_PAGE", 12),
         "STORES_PER_PAGE": _int_from_env("STORES_PER_PAGE", 12),
-        "BOOTSTRAP_SERVE_LOCAL": True,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-        "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_HTTPONLY": True,
-        "REMEMBER_COOKIE_HTTPONLY": True,
-        "REMEMBER_COOKIE_SAMESITE": "Lax",
     }
 
 

@@ -3,7 +3,10 @@
 from collections.abc import Callable
 from typing import Any
 
-from wtforms import Field, Form, ValidationError
+from wtforms import Field, Form, StringField, TextAreaField, ValidationError
+from wtforms.validators import Length
+
+from yumroad.models import clean_name
 
 
 def strip_filter(value: Any) -> Any:
@@ -22,3 +25,19 @@ class Rule:
             self.rule(field.data)
         except ValueError as error:
             raise ValidationError(str(error)) from error
+
+
+def name_field(label: str, max_length: int, **options: Any) -> StringField:
+    """A store or product name, checked by the same rule as the model's."""
+    return StringField(
+        label, filters=[strip_filter], validators=[Rule(lambda name: clean_name(name, max_length))], **options
+    )
+
+
+def description_field(max_length: int, help_text: str) -> TextAreaField:
+    return TextAreaField(
+        "Description",
+        filters=[strip_filter],
+        validators=[Length(max=max_length, message=f"Use at most {max_length:,} characters.")],
+        description=help_text,
+    )

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import UTC, datetime
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, String, Text, TypeDecorator
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text, TypeDecorator
 from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -44,13 +45,29 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
+def _is_invisible(character: str) -> bool:
+    """Spaces, and characters that show nothing: zero-width spaces, joiners, direction marks."""
+    return character.isspace() or unicodedata.category(character) == "Cf"
+
+
+def strip_invisible(text: str) -> str:
+    start, end = 0, len(text)
+    while start < end and _is_invisible(text[start]):
+        start += 1
+    while end > start and _is_invisible(text[end - 1]):
+        end -= 1
+    return text[start:end]
+
+
 def clean_name(name: str | None, max_length: int) -> str:
     """Return a store or product name stripped; raise ValueError if it is too short or too long."""
-    cleaned = (name or "").strip()
+    cleaned = strip_invisible(name or "")
     if len(cleaned) < NAME_MIN_LENGTH:
         raise ValueError(f"The name must be at least {NAME_MIN_LENGTH} characters long.")
     if len(cleaned) > max_length:
         raise ValueError(f"The name must be at most {max_length} characters long.")
+    if not any(unicodedata.category(character)[0] in "LN" for character in cleaned):
+        raise ValueError("The name must contain a letter or a digit.")
     return cleaned
 
 
@@ -69,9 +86,13 @@ class User(UserMixin, db.Model):
     @classmethod
     def create(cls, email: str, password: str) -> User:
         """Return a new, unsaved user with the email normalised and the password hashed."""
-        user = cls(email=normalize_email(email))
+        user = cls(email=email)
         user.set_password(password)
         return user
+
+    @validates("email")
+    def validate_email(self, key: str, email: str) -> str:
+        return normalize_email(email)
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
@@ -111,7 +132,11 @@ class Store(db.Model):
 
 class Product(db.Model):
     __tablename__ = "product"
-    __table_args__ = (CheckConstraint("price_cents >= 0", name="price_not_negative"),)
+    __table_args__ = (
+        CheckConstraint("price_cents >= 0", name="price_not_negative"),
+        # A store's page lists its products newest first; this index also serves the foreign key.
+        Index("ix_product_store_id_created_at", "store_id", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(PRODUCT_NAME_MAX_LENGTH))
@@ -122,7 +147,7 @@ class Product(db.Model):
     creator_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     # Nullable so that a product made in a shell with only a creator can be saved; services
     # always set it.
-    store_id: Mapped[int | None] = mapped_column(ForeignKey("store.id"), index=True)
+    store_id: Mapped[int | None] = mapped_column(ForeignKey("store.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, onupdate=utc_now)
 
@@ -135,8 +160,8 @@ class Product(db.Model):
 
     @validates("price_cents")
     def validate_price_cents(self, key: str, price_cents: int) -> int:
-        if price_cents < 0:
-            raise ValueError("A price cannot be negative.")
+        if price_cents is None or price_cents < 0:
+            raise ValueError("A price is a whole number of cents, and cannot be negative.")
         return price_cents
 
     @property

@@ -7,17 +7,16 @@ cards.
 
 import os
 import secrets
-import warnings
 from typing import IO
 
 from flask import current_app
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
-MAX_PIXELS = 40_000_000
+ACCEPTED_FORMATS = ["GIF", "JPEG", "PNG", "WEBP"]
+MAX_PIXELS = 24_000_000  # a 6000 x 4000 camera photo; decoding one takes about 100 MB
 FULL_SIZE = (1600, 1600)
 CARD_SIZE = (640, 640)
-SIZES = {"full": FULL_SIZE, "card": CARD_SIZE}
+TOO_MANY_PIXELS = "The picture is too large: at most 24 megapixels."
 
 
 class InvalidPicture(ValueError):
@@ -29,20 +28,21 @@ def pictures_folder() -> str:
 
 
 def check_picture(stream: IO[bytes], max_size: int) -> None:
-    """Raise InvalidPicture unless the stream holds a JPEG, PNG, WebP or GIF of a sane size."""
+    """Raise InvalidPicture unless the stream holds a whole JPEG, PNG, WebP or GIF of a sane size."""
     stream.seek(0, os.SEEK_END)
     size = stream.tell()
     stream.seek(0)
     if size == 0:
         raise InvalidPicture("The picture file is empty.")
     if size > max_size:
-        raise InvalidPicture(f"The picture must be at most {max_size // (1024 * 1024)} MB.")
+        raise InvalidPicture(f"The picture must be at most {format_size(max_size)}.")
     try:
         with _open(stream) as image:
             image.verify()  # checksums and structure
         stream.seek(0)
         with _open(stream) as image:
-            image.load()  # every pixel decodes: verify() alone passes some broken files
+            image.draft("RGB", FULL_SIZE)  # JPEG decodes at the size we keep: less memory
+            image.load()  # every pixel decodes: verify() alone passes truncated JPEG and GIF files
     except InvalidPicture:
         raise
     except Exception as error:  # Pillow raises many kinds of error for broken files
@@ -52,21 +52,25 @@ def check_picture(stream: IO[bytes], max_size: int) -> None:
 
 
 def save_picture(stream: IO[bytes]) -> str:
-    """Re-encode a checked picture in both sizes and return the stored name ('<token>.jpg')."""
+    """Re-encode a checked picture in both sizes and return the stored name ('<token>.jpg').
+
+    Raises OSError if the folder cannot be written.
+    """
     folder = pictures_folder()
     os.makedirs(folder, exist_ok=True)
     stream.seek(0)
-    with _open(stream) as image:
-        image = ImageOps.exif_transpose(image)
-        has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
-        extension, save_format = (".png", "PNG") if has_alpha else (".jpg", "JPEG")
-        image = image.convert("RGBA" if has_alpha else "RGB")
-        name = secrets.token_hex(16) + extension
-        for size_name, box in SIZES.items():
-            resized = image.copy()
-            resized.thumbnail(box, Image.Resampling.LANCZOS)
-            options = {"optimize": True} if has_alpha else {"quality": 85, "optimize": True}
-            resized.save(os.path.join(folder, stored_filename(name, size_name)), save_format, **options)
+    with _open(stream) as original:
+        original.draft("RGB", FULL_SIZE)
+        has_alpha = original.mode in ("RGBA", "LA", "PA") or "transparency" in original.info
+        full = ImageOps.exif_transpose(original).convert("RGBA" if has_alpha else "RGB")
+    full.thumbnail(FULL_SIZE, Image.Resampling.LANCZOS)
+    card = full.copy()
+    card.thumbnail(CARD_SIZE, Image.Resampling.LANCZOS)
+
+    extension, save_format, options = (".png", "PNG", {}) if has_alpha else (".jpg", "JPEG", {"quality": 85})
+    name = secrets.token_hex(16) + extension
+    for size_name, image in (("full", full), ("card", card)):
+        image.save(os.path.join(folder, stored_filename(name, size_name)), save_format, optimize=True, **options)
     return name
 
 
@@ -80,20 +84,28 @@ def delete_picture(name: str | None) -> None:
     """Remove every size of a stored picture; a missing file is not an error."""
     if not name:
         return
-    for size_name in SIZES:
+    for size_name in ("full", "card"):
         path = os.path.join(pictures_folder(), stored_filename(name, size_name))
         if os.path.exists(path):
             os.remove(path)
 
 
+def format_size(size: int) -> str:
+    """Return a size in bytes for people: 5242880 -> '5 MB', 1536 -> '1.5 KB'."""
+    for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
+        if size >= scale:
+            return f"{size / scale:.1f}".removesuffix(".0") + f" {unit}"
+    return f"{size} bytes"
+
+
 def _open(stream: IO[bytes]) -> Image.Image:
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            image = Image.open(stream, formats=sorted(ACCEPTED_FORMATS))
-        except (UnidentifiedImageError, Image.DecompressionBombWarning, Image.DecompressionBombError) as error:
-            raise InvalidPicture("Upload a JPEG, PNG, WebP or GIF picture.") from error
+    try:
+        image = Image.open(stream, formats=ACCEPTED_FORMATS)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise InvalidPicture(TOO_MANY_PIXELS) from error
+    except UnidentifiedImageError as error:
+        raise InvalidPicture("Upload a JPEG, PNG, WebP or GIF picture.") from error
     width, height = image.size
     if width * height > MAX_PIXELS:  # checked before any pixel is decoded
-        raise InvalidPicture("The picture is too large: at most 40 megapixels.")
+        raise InvalidPicture(TOO_MANY_PIXELS)
     return image

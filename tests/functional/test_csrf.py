@@ -5,9 +5,10 @@ import re
 import pytest
 
 from tests.browser import submit_form
+from tests.database import all_rows, count_rows
 from tests.factories import PASSWORD, ProductFactory
 from yumroad.extensions import db
-from yumroad.models import Product, User
+from yumroad.models import Product, Store, User
 
 pytestmark = pytest.mark.csrf
 
@@ -21,9 +22,16 @@ def test_forms_work_with_their_token(client):
     assert response.status_code == 302
     assert db.session.scalar(db.select(User).where(User.email == "new@example.com"))
 
-    store_id = response.location.rsplit("/", 1)[1]
-    assert submit_form(client, f"/store/{store_id}/edit", {"name": "Renamed Store"}).status_code == 302
-    assert submit_form(client, "/product/new", {"name": "Token Test", "price": "1"}).status_code == 302
+    store = db.session.scalar(db.select(Store))
+    assert response.location == f"/store/{store.id}"
+
+    edited = submit_form(client, f"/store/{store.id}/edit", {"name": "Renamed Store"})
+    assert edited.location == f"/store/{store.id}"
+    created = submit_form(client, "/product/new", {"name": "Token Test", "price": "1"})
+    [product] = all_rows(Product)
+    assert created.location == f"/product/{product.id}"
+    assert (product.name, product.price_cents) == ("Token Test", 100)
+    assert all_rows(Store)[0].name == "Renamed Store"
 
 
 def test_posts_without_a_token_are_refused_with_a_page(client, creator):
@@ -44,4 +52,4 @@ def test_logging_out_needs_the_token(log_in, creator):
 def test_deleting_needs_the_token(log_in, creator):
     product = ProductFactory(store=creator.store)
     assert log_in(creator).post(f"/product/{product.id}/delete").status_code == 400
-    assert db.session.scalar(db.select(db.func.count(Product.id))) == 1
+    assert count_rows(Product) == 1

@@ -109,7 +109,9 @@ def test_edit_with_a_short_name_keeps_the_input(log_in, creator):
 def test_anonymous_users_are_sent_to_log_in_to_edit(client, creator, method):
     url = f"/store/{creator.store.id}/edit"
     response = getattr(client, method)(url, data={"name": "Hijacked"})
-    assert response.location == f"/login?next=%2Fstore%2F{creator.store.id}%2Fedit"
+    assert response.location == f"/login?next=/store/{creator.store.id}/edit"
+    db.session.expire_all()
+    assert creator.store.name != "Hijacked"
 
 
 @pytest.mark.parametrize("method", ["get", "post"])

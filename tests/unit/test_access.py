@@ -21,6 +21,11 @@ def test_same_site_paths_are_safe(target):
         "javascript:alert(1)",
         "product/1",
         "ftp://x",
+        "/x\ny",
+        "/product/\r\nSet-Cookie: x=1",
+        "/\t/evil.example",
+        "/x\x00",
+        "/x\x7f",
     ],
 )
 def test_other_sites_and_tricks_are_not(target):

@@ -18,6 +18,13 @@ def test_user_create_normalises_email_and_hashes_password():
     assert user.id is None  # not saved
 
 
+def test_the_model_normalises_every_email_it_is_given():
+    assert User(email=" MiXed@Example.com ").email == "mixed@example.com"
+    user = User.create("first@example.com", "password123")
+    user.email = "SECOND@example.com"
+    assert user.email == "second@example.com"
+
+
 def test_the_courses_session_works_as_written(app):
     user = User.create("test@example.com", "password123")
     db.session.add(user)
@@ -52,12 +59,21 @@ def test_relationships_are_declared_on_both_sides(app):
     assert store.user.products == [product]
 
 
-@pytest.mark.parametrize("name", ["", "abc", "  ab  ", None])
+@pytest.mark.parametrize("name", ["", "abc", "  ab  ", None, "\u200b" * 4, " \u200babc\u200e\ufeff ", "\u00a0" * 5])
 def test_store_and_product_names_must_be_longer_than_three_characters(name):
     with pytest.raises(ValueError, match="at least 4 characters"):
         Store(name=name)
     with pytest.raises(ValueError, match="at least 4 characters"):
         Product(name=name)
+
+
+def test_names_need_a_letter_or_a_digit():
+    with pytest.raises(ValueError, match="a letter or a digit"):
+        Store(name="\u0301" * 4)  # combining accents alone show nothing
+    with pytest.raises(ValueError, match="a letter or a digit"):
+        Product(name="!!!!")
+    assert Store(name="Café 42").name == "Café 42"
+    assert Product(name="写真の本").name == "写真の本"
 
 
 def test_names_are_stored_stripped():
@@ -72,9 +88,10 @@ def test_names_have_a_maximum_length():
         Product(name="x" * 121)
 
 
-def test_a_price_cannot_be_negative():
+@pytest.mark.parametrize("price_cents", [-1, None])
+def test_a_price_must_be_zero_or_more(price_cents):
     with pytest.raises(ValueError, match="negative"):
-        Product(name="Book", price_cents=-1)
+        Product(name="Book", price_cents=price_cents)
 
 
 def test_the_database_refuses_a_negative_price_too(app):

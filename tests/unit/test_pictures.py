@@ -9,6 +9,7 @@ from yumroad.pictures import (
     InvalidPicture,
     check_picture,
     delete_picture,
+    format_size,
     pictures_folder,
     save_picture,
     stored_filename,
@@ -59,10 +60,31 @@ def test_refuses_a_file_over_the_size_limit():
         check_picture(io.BytesIO(b"x" * (MAX_SIZE + 1)), MAX_SIZE)
 
 
-def test_refuses_a_picture_with_too_many_pixels():
+@pytest.mark.parametrize(
+    "size",
+    [
+        (6001, 4000),  # just over our limit
+        (10000, 10000),  # over the size where Pillow warns of a decompression bomb
+        (14000, 14000),  # over the size where Pillow refuses to open it
+    ],
+)
+def test_refuses_a_picture_with_too_many_pixels(size):
     # A small file that claims a huge canvas: the classic decompression bomb.
-    with pytest.raises(InvalidPicture, match="at most 40 megapixels"):
-        check_picture(image_file("PNG", size=(8000, 6000), mode="1"), MAX_SIZE)
+    bomb = image_file("PNG", size=size, mode="1")
+    assert len(bomb.getvalue()) < MAX_SIZE
+    with pytest.raises(InvalidPicture, match="too large: at most 24 megapixels"):
+        check_picture(bomb, MAX_SIZE)
+
+
+def test_accepts_a_picture_at_the_pixel_limit():
+    check_picture(image_file("PNG", size=(6000, 4000), mode="1"), MAX_SIZE)
+
+
+@pytest.mark.parametrize(
+    ("size", "shown"), [(5 * 1024 * 1024, "5 MB"), (1536 * 1024, "1.5 MB"), (1024, "1 KB"), (900, "900 bytes")]
+)
+def test_sizes_are_shown_for_people(size, shown):
+    assert format_size(size) == shown
 
 
 def test_check_leaves_the_stream_at_the_start():

@@ -2,14 +2,24 @@ import os
 
 import pytest
 from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import NotFound
 
+from tests.database import count_rows
 from tests.factories import PASSWORD, ProductFactory, StoreFactory, UserFactory
 from tests.images import image_file
 from yumroad.extensions import db
 from yumroad.models import Product, Store, User
 from yumroad.pictures import pictures_folder
-from yumroad.products.services import create_product, delete_product, products_newest_first, update_product
-from yumroad.stores.services import stores_newest_first, update_store
+from yumroad.products.services import (
+    CreatorHasNoStore,
+    create_product,
+    delete_product,
+    featured_products,
+    list_products,
+    update_product,
+)
+from yumroad.stores.services import featured_stores, list_stores, update_store
+from yumroad.users import services as user_services
 from yumroad.users.services import EmailAlreadyRegistered, authenticate, register_creator
 
 
@@ -27,24 +37,31 @@ def test_register_creator_refuses_a_taken_email_in_any_case(app):
     UserFactory(email="taken@example.com")
     with pytest.raises(EmailAlreadyRegistered):
         register_creator("TAKEN@example.com", "long enough", "Another store")
-    assert db.session.scalar(db.select(db.func.count(Store.id))) == 0
+    assert count_rows(Store) == 0
 
 
 def test_register_creator_turns_a_lost_race_into_email_already_registered(app, monkeypatch):
-    # The check found no user, but another sign-up committed the same email first.
+    # The first check finds no user, but another sign-up commits the same email before this one.
     UserFactory(email="racer@example.com")
-    monkeypatch.setattr(db.session, "scalar", lambda statement: None)
+    answers = iter([False, True])
+    monkeypatch.setattr(user_services, "_email_is_registered", lambda email: next(answers))
     with pytest.raises(EmailAlreadyRegistered):
         register_creator("racer@example.com", "long enough", "Racing store")
-    monkeypatch.undo()
-    assert db.session.scalar(db.select(db.func.count(User.id))) == 1
+    assert count_rows(User) == 1
+
+
+def test_register_creator_does_not_call_every_integrity_error_a_taken_email(app, monkeypatch):
+    UserFactory(email="racer@example.com")
+    monkeypatch.setattr(user_services, "_email_is_registered", lambda email: False)
+    with pytest.raises(IntegrityError):
+        register_creator("racer@example.com", "long enough", "Racing store")
 
 
 def test_register_creator_saves_nothing_when_the_store_name_is_bad(app):
     with pytest.raises(ValueError):
         register_creator("new@example.com", "long enough", "abc")
     db.session.rollback()
-    assert db.session.scalar(db.select(db.func.count(User.id))) == 0
+    assert count_rows(User) == 0
 
 
 def test_authenticate(app):
@@ -63,6 +80,13 @@ def test_create_product_puts_it_in_the_creators_store(app):
     assert product.creator == creator
     assert product.price_cents == 1200
     assert os.path.exists(os.path.join(pictures_folder(), product.picture))
+
+
+def test_create_product_needs_a_store(app):
+    with pytest.raises(CreatorHasNoStore):
+        create_product(UserFactory(), "Brush pack", "", 100, image_file())
+    assert count_rows(Product) == 0
+    assert not os.path.exists(pictures_folder()) or os.listdir(pictures_folder()) == []
 
 
 def test_create_product_forgets_the_picture_if_saving_fails(app, monkeypatch):
@@ -104,30 +128,40 @@ def test_update_product_keeps_the_picture_when_none_is_given(app):
 def test_delete_product_removes_it_and_its_picture(app):
     product = create_product(StoreFactory().user, "Brush pack", "", 100, image_file())
     delete_product(product)
-    assert db.session.scalar(db.select(db.func.count(Product.id))) == 0
+    assert count_rows(Product) == 0
     assert os.listdir(pictures_folder()) == []
 
 
-def test_products_newest_first_and_by_store(app):
-    older = ProductFactory()
-    newer = ProductFactory()
-    ProductFactory.create_batch(2, store=older.store)
+def test_products_are_listed_newest_first_and_by_store(app):
+    first = ProductFactory()
+    second = ProductFactory()
+    third, fourth = ProductFactory.create_batch(2, store=first.store)
 
-    everything = db.session.scalars(products_newest_first()).all()
-    assert everything[-1] == older
-    assert everything.index(newer) > 0  # the two made after it come first
-    assert len(everything) == 4
-    assert {p.store for p in db.session.scalars(products_newest_first(store=older.store))} == {older.store}
+    everything = list_products(page=1, per_page=10)
+    assert everything.items == [fourth, third, second, first]
+    assert everything.total == 4
+    assert list_products(page=2, per_page=3).items == [first]
+    assert list_products(page=1, per_page=10, store=first.store).items == [fourth, third, first]
+    assert featured_products(limit=2) == [fourth, third]
 
 
-def test_stores_newest_first_counts_products(app):
+def test_a_page_past_the_end_is_not_found(app):
+    ProductFactory()
+    with pytest.raises(NotFound):
+        list_products(page=2, per_page=10)
+    with pytest.raises(NotFound):
+        list_stores(page=2, per_page=10)
+
+
+def test_stores_are_listed_newest_first_with_product_counts(app):
     quiet = StoreFactory()
     busy = StoreFactory()
     ProductFactory.create_batch(3, store=busy)
 
-    stores = db.session.scalars(stores_newest_first()).all()
+    stores = list_stores(page=1, per_page=10).items
     assert stores == [busy, quiet]
     assert [store.product_count for store in stores] == [3, 0]
+    assert [store.product_count for store in featured_stores(limit=1)] == [3]
 
 
 def test_update_store(app):

@@ -1,8 +1,7 @@
 from flask import Blueprint, render_template
 
-from yumroad.extensions import db
-from yumroad.products.services import products_newest_first
-from yumroad.stores.services import stores_newest_first
+from yumroad.products.services import featured_products
+from yumroad.stores.services import featured_stores
 
 bp = Blueprint("landing", __name__)
 
@@ -12,6 +11,6 @@ FEATURED_STORES = 6
 
 @bp.get("/")
 def index() -> str:
-    products = db.session.scalars(products_newest_first().limit(FEATURED_PRODUCTS)).all()
-    stores = db.session.scalars(stores_newest_first().limit(FEATURED_STORES)).all()
-    return render_template("landing/index.html", products=products, stores=stores)
+    return render_template(
+        "landing/index.html", products=featured_products(FEATURED_PRODUCTS), stores=featured_stores(FEATURED_STORES)
+    )

@@ -3,11 +3,10 @@ from typing import Any
 from flask import current_app
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, Field, Form, StringField, TextAreaField, ValidationError
-from wtforms.validators import Length
+from wtforms import BooleanField, Field, Form, StringField, ValidationError
 
-from yumroad.forms import Rule, strip_filter
-from yumroad.models import PRODUCT_NAME_MAX_LENGTH, clean_name
+from yumroad.forms import description_field, name_field
+from yumroad.models import PRODUCT_NAME_MAX_LENGTH
 from yumroad.money import format_price_for_input, parse_price
 from yumroad.pictures import InvalidPicture, check_picture
 
@@ -36,17 +35,8 @@ def valid_picture(form: Form, field: Field) -> None:
 
 
 class ProductForm(FlaskForm):
-    name = StringField(
-        "Name",
-        filters=[strip_filter],
-        validators=[Rule(lambda name: clean_name(name, PRODUCT_NAME_MAX_LENGTH))],
-    )
-    description = TextAreaField(
-        "Description",
-        filters=[strip_filter],
-        validators=[Length(max=DESCRIPTION_MAX_LENGTH)],
-        description="What buyers get, in a few lines.",
-    )
+    name = name_field("Name", PRODUCT_NAME_MAX_LENGTH)
+    description = description_field(DESCRIPTION_MAX_LENGTH, "What buyers get, in a few lines.")
     price = PriceField("Price (USD)", description="In dollars, e.g. 12.50. Use 0 for a free product.")
     picture = FileField(
         "Picture",

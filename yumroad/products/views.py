@@ -5,15 +5,14 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from yumroad.access import get_owned_or_403
-from yumroad.extensions import db
 from yumroad.models import Product
-from yumroad.pagination import paginate
+from yumroad.pagination import requested_page
 from yumroad.products.forms import ProductForm
 from yumroad.products.services import (
     create_product,
     delete_product,
-    product_with_store,
-    products_newest_first,
+    get_product,
+    list_products,
     update_product,
 )
 
@@ -26,13 +25,13 @@ def _uploaded_picture(form: ProductForm) -> IO[bytes] | None:
 
 @bp.get("/")
 def index() -> str:
-    products = paginate(products_newest_first(), current_app.config["PRODUCTS_PER_PAGE"])
+    products = list_products(requested_page(), current_app.config["PRODUCTS_PER_PAGE"])
     return render_template("products/index.html", products=products)
 
 
 @bp.get("/<int:product_id>")
 def show(product_id: int) -> str:
-    product = db.one_or_404(product_with_store(product_id))
+    product = get_product(product_id)
     return render_template("products/show.html", product=product)
 
 
@@ -40,13 +39,17 @@ def show(product_id: int) -> str:
 @login_required
 def new() -> str | Response:
     form = ProductForm()
+    if current_user.store is None:
+        flash("Products are sold from a store, and your account has none yet.", "warning")
+        return redirect(url_for("landing.index"))
     if form.validate_on_submit():
         product = create_product(
             current_user, form.name.data, form.description.data, form.price.data, _uploaded_picture(form)
         )
         flash(f"“{product.name}” is in your store.", "success")
         return redirect(url_for("products.show", product_id=product.id))
-    return render_template("products/edit.html", form=form, product=None)
+    cancel_url = url_for("stores.show", store_id=current_user.store.id)
+    return render_template("products/edit.html", form=form, product=None, cancel_url=cancel_url)
 
 
 @bp.route("/<int:product_id>/edit", methods=["GET", "POST"])
@@ -65,7 +68,8 @@ def edit(product_id: int) -> str | Response:
         )
         flash("Your changes are saved.", "success")
         return redirect(url_for("products.show", product_id=product.id))
-    return render_template("products/edit.html", form=form, product=product)
+    cancel_url = url_for("products.show", product_id=product.id)
+    return render_template("products/edit.html", form=form, product=product, cancel_url=cancel_url)
 
 
 @bp.post("/<int:product_id>/delete")

@@ -5,24 +5,24 @@ from werkzeug.wrappers import Response
 from yumroad.access import get_owned_or_403
 from yumroad.extensions import db
 from yumroad.models import Store
-from yumroad.pagination import paginate
-from yumroad.products.services import products_newest_first
+from yumroad.pagination import requested_page
+from yumroad.products.services import list_products
 from yumroad.stores.forms import StoreForm
-from yumroad.stores.services import stores_newest_first, update_store
+from yumroad.stores.services import list_stores, update_store
 
 bp = Blueprint("stores", __name__)
 
 
 @bp.get("/stores")
 def index() -> str:
-    stores = paginate(stores_newest_first(), current_app.config["STORES_PER_PAGE"])
+    stores = list_stores(requested_page(), current_app.config["STORES_PER_PAGE"])
     return render_template("stores/index.html", stores=stores)
 
 
 @bp.get("/store/<int:store_id>")
 def show(store_id: int) -> str:
     store = db.get_or_404(Store, store_id)
-    products = paginate(products_newest_first(store=store), current_app.config["PRODUCTS_PER_PAGE"])
+    products = list_products(requested_page(), current_app.config["PRODUCTS_PER_PAGE"], store=store)
     return render_template("stores/show.html", store=store, products=products)
 
 

@@ -1,9 +1,9 @@
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField
+from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
-from yumroad.forms import Rule, strip_filter
-from yumroad.models import EMAIL_MAX_LENGTH, STORE_NAME_MAX_LENGTH, clean_name
+from yumroad.forms import name_field, strip_filter
+from yumroad.models import STORE_NAME_MAX_LENGTH
 
 PASSWORD_MIN_LENGTH = 8
 PASSWORD_MAX_LENGTH = 128
@@ -13,9 +13,9 @@ class RegisterForm(FlaskForm):
     email = EmailField(
         "Email",
         filters=[strip_filter],
+        # email-validator also refuses addresses longer than the column's 254 characters.
         validators=[
             DataRequired("Enter your email address."),
-            Length(max=EMAIL_MAX_LENGTH),
             Email("Enter a valid email address, like you@example.com."),
         ],
     )
@@ -37,15 +37,15 @@ class RegisterForm(FlaskForm):
             EqualTo("password", "The passwords do not match."),
         ],
     )
-    store_name = StringField(
-        "Store name",
-        filters=[strip_filter],
-        validators=[Rule(lambda name: clean_name(name, STORE_NAME_MAX_LENGTH))],
-    )
+    store_name = name_field("Store name", STORE_NAME_MAX_LENGTH)
 
 
 class LoginForm(FlaskForm):
     email = EmailField("Email", filters=[strip_filter], validators=[DataRequired("Enter your email address.")])
     password = PasswordField(
-        "Password", validators=[DataRequired("Enter your password."), Length(max=PASSWORD_MAX_LENGTH)]
+        "Password",
+        validators=[
+            DataRequired("Enter your password."),
+            Length(max=PASSWORD_MAX_LENGTH, message=f"Passwords have at most {PASSWORD_MAX_LENGTH} characters."),
+        ],
     )

@@ -15,18 +15,27 @@ class EmailAlreadyRegistered(Exception):
 
 
 def register_creator(email: str, password: str, store_name: str) -> User:
-    """Create a user and their store in one transaction; raise EmailAlreadyRegistered."""
+    """Create a user and their store in one transaction.
+
+    Raises EmailAlreadyRegistered, and ValueError if the store name breaks the model's rule.
+    """
     user = User.create(email, password)
-    if db.session.scalar(db.select(User.id).where(User.email == user.email)) is not None:
+    if _email_is_registered(user.email):
         raise EmailAlreadyRegistered(user.email)
     user.store = Store(name=store_name)
     db.session.add(user)
     try:
         db.session.commit()
-    except IntegrityError as error:  # a sign-up with the same email won the race
+    except IntegrityError as error:
         db.session.rollback()
-        raise EmailAlreadyRegistered(user.email) from error
+        if _email_is_registered(user.email):  # a sign-up with the same email won the race
+            raise EmailAlreadyRegistered(user.email) from error
+        raise
     return user
+
+
+def _email_is_registered(email: str) -> bool:
+    return db.session.scalar(db.select(User.id).where(User.email == email)) is not None
 
 
 def authenticate(email: str, password: str) -> User | None:

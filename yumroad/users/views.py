@@ -14,10 +14,15 @@ def _home_of(user: User) -> str:
     return url_for("stores.show", store_id=user.store.id) if user.store else url_for("landing.index")
 
 
+def _next_page_or_home_of(user: User) -> str:
+    next_page = request.args.get("next")
+    return next_page if is_safe_redirect_target(next_page) else _home_of(user)
+
+
 @bp.route("/register", methods=["GET", "POST"])
 def register() -> str | Response:
     if current_user.is_authenticated:
-        return redirect(_home_of(current_user))
+        return redirect(_next_page_or_home_of(current_user))
     form = RegisterForm()
     if form.validate_on_submit():
         try:
@@ -34,7 +39,7 @@ def register() -> str | Response:
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> str | Response:
     if current_user.is_authenticated:
-        return redirect(_home_of(current_user))
+        return redirect(_next_page_or_home_of(current_user))
     form = LoginForm()
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
@@ -43,8 +48,7 @@ def login() -> str | Response:
         else:
             login_user(user)
             flash("You are logged in.", "success")
-            next_page = request.args.get("next")
-            return redirect(next_page if is_safe_redirect_target(next_page) else _home_of(user))
+            return redirect(_next_page_or_home_of(user))
     return render_template("users/login.html", form=form)
 
 
