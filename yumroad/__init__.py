@@ -54,14 +54,14 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from yumroad.routing import DatabaseIdConverter
-
-    app.url_map.converters["int"] = DatabaseIdConverter
     from yumroad.landing.views import bp as landing_bp
     from yumroad.media.views import bp as media_bp
     from yumroad.products.views import bp as products_bp
+    from yumroad.routing import DatabaseIdConverter
     from yumroad.stores.views import bp as stores_bp
     from yumroad.users.views import bp as users_bp
+
+    app.url_map.converters["int"] = DatabaseIdConverter  # before any route is added
 
     for blueprint in (landing_bp, users_bp, stores_bp, products_bp, media_bp):
         app.register_blueprint(blueprint)

@@ -38,10 +38,10 @@ def show(product_id: int) -> str:
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new() -> str | Response:
-    form = ProductForm()
     if current_user.store is None:
         flash("Products are sold from a store, and your account has none yet.", "warning")
         return redirect(url_for("landing.index"))
+    form = ProductForm()
     if form.validate_on_submit():
         product = create_product(
             current_user, form.name.data, form.description.data, form.price.data, _uploaded_picture(form)
