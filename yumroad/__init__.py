@@ -8,7 +8,7 @@ from flask import Flask, flash, redirect, request, url_for
 from werkzeug.wrappers import Response
 
 from yumroad.config import FIXED_SETTINGS, finish_config, settings_from_environment
-from yumroad.extensions import bootstrap, csrf, db, login_manager, migrate
+from yumroad.extensions import bootstrap, csrf, db, login_manager, mail, migrate
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -37,6 +37,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db)
     csrf.init_app(app)
     bootstrap.init_app(app)
+    mail.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "users.login"
 
@@ -54,6 +55,8 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from yumroad.checkout.views import bp as checkout_bp
+    from yumroad.downloads.views import bp as downloads_bp
     from yumroad.landing.views import bp as landing_bp
     from yumroad.media.views import bp as media_bp
     from yumroad.products.views import bp as products_bp
@@ -63,15 +66,17 @@ def register_blueprints(app: Flask) -> None:
 
     app.url_map.converters["int"] = DatabaseIdConverter  # before any route is added
 
-    for blueprint in (landing_bp, users_bp, stores_bp, products_bp, media_bp):
+    for blueprint in (landing_bp, users_bp, stores_bp, products_bp, checkout_bp, downloads_bp, media_bp):
         app.register_blueprint(blueprint)
 
 
 def register_template_helpers(app: Flask) -> None:
-    from yumroad.templating import format_date, picture_url
+    from yumroad.sizes import format_size
+    from yumroad.templating import format_date, money, picture_url
 
     app.add_template_global(picture_url)
-    app.add_template_filter(format_date)
+    for template_filter in (format_date, format_size, money):
+        app.add_template_filter(template_filter)
 
 
 def register_error_handlers(app: Flask) -> None:

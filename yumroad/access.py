@@ -19,6 +19,8 @@ OwnedModel = TypeVar("OwnedModel", bound=Owned)
 def get_owned_or_403(model: type[OwnedModel], object_id: int) -> OwnedModel:
     """Return the object if the logged-in user owns it; 404 if it does not exist, 403 if not theirs."""
     owned = db.get_or_404(model, object_id)
+    if getattr(owned, "is_deleted", False):
+        abort(404)
     if not owned.is_owned_by(current_user):
         abort(403)
     return owned

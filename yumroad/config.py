@@ -10,6 +10,7 @@ from typing import Any
 DEVELOPMENT_SECRET_KEY = "dev-only-secret-key-do-not-use-in-production"
 
 MEBIBYTE = 1024 * 1024
+STRIPE_KEYS = ("STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET")
 
 
 def _int_from_env(name: str, default: int) -> int:
@@ -41,9 +42,29 @@ def settings_from_environment() -> dict[str, Any]:
         "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL") or None,
         "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER") or None,
         "MAX_PICTURE_SIZE": _int_from_env("MAX_PICTURE_SIZE", 5 * MEBIBYTE),
-        "MAX_CONTENT_LENGTH": _int_from_env("MAX_CONTENT_LENGTH", 16 * MEBIBYTE),
+        "MAX_PRODUCT_FILE_SIZE": _int_from_env("MAX_PRODUCT_FILE_SIZE", 100 * MEBIBYTE),
+        "MAX_CONTENT_LENGTH": _int_from_env("MAX_CONTENT_LENGTH", 0) or None,  # default: see finish_config
         "PRODUCTS_PER_PAGE": _int_from_env("PRODUCTS_PER_PAGE", 12),
         "STORES_PER_PAGE": _int_from_env("STORES_PER_PAGE", 12),
+        "ORDERS_PER_PAGE": _int_from_env("ORDERS_PER_PAGE", 20),
+        "PAYMENT_PROVIDER": os.environ.get("PAYMENT_PROVIDER", "test"),
+        "STRIPE_SECRET_KEY": os.environ.get("STRIPE_SECRET_KEY") or None,
+        "STRIPE_PUBLISHABLE_KEY": os.environ.get("STRIPE_PUBLISHABLE_KEY") or None,
+        "STRIPE_WEBHOOK_SECRET": os.environ.get("STRIPE_WEBHOOK_SECRET") or None,
+        "STRIPE_API_BASE": os.environ.get("STRIPE_API_BASE") or None,
+        "STRIPE_JS_URL": os.environ.get("STRIPE_JS_URL", "https://js.stripe.com/v3/"),
+        # Where people reach the app: links in emails sent outside a request (e.g. flask seed-demo).
+        "PUBLIC_URL": os.environ.get("PUBLIC_URL", f"http://127.0.0.1:{os.environ.get('PORT', '5000')}"),
+        "DOWNLOAD_LINK_MAX_AGE": _int_from_env("DOWNLOAD_LINK_MAX_AGE", 24 * 3600),
+        "DOWNLOAD_LIMIT": _int_from_env("DOWNLOAD_LIMIT", 5),
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER") or None,
+        "MAIL_PORT": _int_from_env("MAIL_PORT", 25),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+        "MAIL_USE_TLS": os.environ.get("MAIL_USE_TLS", "").lower() in ("1", "true", "yes"),
+        "MAIL_USE_SSL": os.environ.get("MAIL_USE_SSL", "").lower() in ("1", "true", "yes"),
+        "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "Yumroad <hello@yumroad.localhost>"),
+        "MAIL_OUTBOX_FOLDER": os.environ.get("MAIL_OUTBOX_FOLDER") or None,
     }
 
 
@@ -54,9 +75,26 @@ def finish_config(config: dict[str, Any], instance_path: str) -> None:
         config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{database_file}"
     if config.get("UPLOAD_FOLDER") is None:
         config["UPLOAD_FOLDER"] = os.path.join(instance_path, "uploads")
+    if config.get("MAIL_OUTBOX_FOLDER") is None:
+        config["MAIL_OUTBOX_FOLDER"] = os.path.join(instance_path, "outbox")
+    if config.get("MAX_CONTENT_LENGTH") is None:  # a product form carries a file and a picture
+        config["MAX_CONTENT_LENGTH"] = config["MAX_PRODUCT_FILE_SIZE"] + config["MAX_PICTURE_SIZE"] + MEBIBYTE
     if config.get("SECRET_KEY") is None:
         if config["YUMROAD_ENV"] == "production":
             raise RuntimeError("SECRET_KEY must be set when YUMROAD_ENV=production")
         config["SECRET_KEY"] = DEVELOPMENT_SECRET_KEY
     if config["YUMROAD_ENV"] == "production" and config["SECRET_KEY"] == DEVELOPMENT_SECRET_KEY:
         raise RuntimeError("SECRET_KEY is the development default: set a real one in production")
+    _check_payment_settings(config)
+
+
+def _check_payment_settings(config: dict[str, Any]) -> None:
+    provider = config["PAYMENT_PROVIDER"]
+    if provider not in ("test", "stripe"):
+        raise RuntimeError(f"PAYMENT_PROVIDER must be 'test' or 'stripe', not {provider!r}")
+    if provider == "test" and config["YUMROAD_ENV"] == "production":
+        raise RuntimeError("PAYMENT_PROVIDER=test would give products away: use stripe in production")
+    if provider == "stripe":
+        missing = [key for key in STRIPE_KEYS if not config.get(key)]
+        if missing:
+            raise RuntimeError(f"PAYMENT_PROVIDER=stripe needs {', '.join(missing)}")

@@ -2,14 +2,18 @@
 
 import io
 import random
+import zipfile
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from PIL import Image, ImageDraw, ImageFont
 
+from yumroad.checkout.providers import TEST_CARD_SUCCEEDS
+from yumroad.checkout.services import pay_in_test_mode, start_purchase
 from yumroad.extensions import db
 from yumroad.models import User
-from yumroad.products.services import create_product
+from yumroad.products.services import ProductDetails, Upload, create_product
 from yumroad.users.services import register_creator
 
 DEMO_PASSWORD = "yumroad-demo"
@@ -38,6 +42,9 @@ DEMO_CATALOGUE = {
         ("Habit Tracker Printables", 300, "Monthly habit trackers in A4 and Letter."),
     ],
 }
+
+# (buyer email, index of the product above): paid in test mode, so sales pages are not empty.
+DEMO_SALES = [("fan@example.com", 0), ("reader@example.com", 0), ("fan@example.com", 4), ("listener@example.com", 7)]
 
 PALETTES = [
     ((255, 94, 98), (255, 195, 113)),
@@ -70,16 +77,30 @@ def make_picture(title: str, palette: tuple[tuple[int, int, int], tuple[int, int
     return output
 
 
+def make_product_file(name: str, description: str) -> Upload:
+    """A small ZIP standing in for what the product sells."""
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("README.txt", f"{name}\n\n{description}\n\nThank you for buying on Yumroad (demo data).\n")
+    output.seek(0)
+    return Upload(output, f"{name.lower().replace(' ', '-').replace(':', '')}.zip")
+
+
 def seed_demo() -> int:
-    """Create the demo creators, stores and products; return how many products were made."""
-    made = 0
+    """Create the demo creators, stores, products and a few sales; return how many products were made."""
+    products_made = []
     for index, ((email, store_name), products) in enumerate(DEMO_CATALOGUE.items()):
         creator = register_creator(email, DEMO_PASSWORD, store_name)
         for number, (name, price_cents, description) in enumerate(products):
             picture = make_picture(name, PALETTES[(index + number) % len(PALETTES)], seed=index * 10 + number)
-            create_product(creator, name, description, price_cents, picture)
-            made += 1
-    return made
+            details = ProductDetails(name, description, price_cents, picture, make_product_file(name, description))
+            products_made.append(create_product(creator, details))
+    for buyer_email, product_index in DEMO_SALES:
+        product = products_made[product_index]
+        order = start_purchase(product, None, buyer_email)
+        if order.amount_cents:
+            pay_in_test_mode(order, TEST_CARD_SUCCEEDS)
+    return len(products_made)
 
 
 @click.command("seed-demo")
@@ -92,6 +113,7 @@ def seed_demo_command(if_empty: bool) -> None:
             click.echo("The database has data already: no demo data added.")
             return
         raise click.ClickException("The database has users already: seed an empty database.")
-    made = seed_demo()
+    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):  # links in emails
+        made = seed_demo()
     click.echo(f"Demo marketplace ready: {len(DEMO_CATALOGUE)} stores, {made} products.")
     click.echo(f"Log in as any demo creator, e.g. maya@example.com, with the password {DEMO_PASSWORD!r}.")

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import secrets
 import unicodedata
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text, TypeDecorator
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+)
 from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -82,6 +95,7 @@ class User(UserMixin, db.Model):
     # Joined: the nav shows "my store" on every page, so load it with the user in one query.
     store: Mapped[Store | None] = relationship(back_populates="user", uselist=False, lazy="joined")
     products: Mapped[list[Product]] = relationship(back_populates="creator")
+    orders: Mapped[list[Order]] = relationship(back_populates="buyer")
 
     @classmethod
     def create(cls, email: str, password: str) -> User:
@@ -148,11 +162,19 @@ class Product(db.Model):
     # Nullable so that a product made in a shell with only a creator can be saved; services
     # always set it.
     store_id: Mapped[int | None] = mapped_column(ForeignKey("store.id"))
+    # The digital file the product sells: a random name under UPLOAD_FOLDER/files, never public.
+    file: Mapped[str | None] = mapped_column(String(64))
+    file_original_name: Mapped[str | None] = mapped_column(String(255))
+    file_size: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, onupdate=utc_now)
+    # Deleted products leave the site but stay in the database: their buyers keep their orders
+    # and their downloads.
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     creator: Mapped[User] = relationship(back_populates="products", uselist=False)
     store: Mapped[Store | None] = relationship(back_populates="products")
+    orders: Mapped[list[Order]] = relationship(back_populates="product")
 
     @validates("name")
     def validate_name(self, key: str, name: str) -> str:
@@ -168,8 +190,82 @@ class Product(db.Model):
     def display_price(self) -> str:
         return "Free" if self.price_cents == 0 else format_money(self.price_cents, self.currency)
 
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def is_for_sale(self) -> bool:
+        """A buyer can get it: it is on the site and has a file to deliver."""
+        return not self.is_deleted and self.file is not None
+
     def is_owned_by(self, user: Any) -> bool:
         return bool(getattr(user, "is_authenticated", False)) and self.creator_id == user.id
 
     def __repr__(self) -> str:
         return f"<Product {self.id} {self.name!r}>"
+
+
+class OrderStatus(StrEnum):
+    PENDING = "pending"
+    PAID = "paid"
+    FAILED = "failed"
+    REFUNDED = "refunded"
+
+
+def new_public_id() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class Order(db.Model):
+    """One buyer's purchase of one product, written before the buyer leaves to pay."""
+
+    __tablename__ = "order"
+    __table_args__ = (CheckConstraint("amount_cents >= 0", name="amount_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The order's name in URLs (checkout and thank-you pages): unguessable, unlike the id.
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
+    product_id: Mapped[int] = mapped_column(ForeignKey("product.id"), index=True)
+    buyer_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    buyer_email: Mapped[str] = mapped_column(String(EMAIL_MAX_LENGTH), index=True)
+    # What the buyer pays, captured when the order is made: later price changes do not touch it.
+    amount_cents: Mapped[int] = mapped_column(Integer)
+    currency: Mapped[str] = mapped_column(String(3))
+    status: Mapped[OrderStatus] = mapped_column(
+        Enum(OrderStatus, native_enum=False, length=16, values_callable=lambda statuses: [s.value for s in statuses]),
+        default=OrderStatus.PENDING,
+    )
+    provider: Mapped[str] = mapped_column(String(16))
+    provider_reference: Mapped[str | None] = mapped_column(String(255), unique=True)
+    provider_client_secret: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, index=True)
+    paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    download_count: Mapped[int] = mapped_column(Integer, default=0)
+    # Part of every download link: sending fresh links bumps it, and the old links stop working.
+    download_link_version: Mapped[int] = mapped_column(Integer, default=1)
+
+    product: Mapped[Product] = relationship(back_populates="orders")
+    buyer: Mapped[User | None] = relationship(back_populates="orders")
+
+    @validates("buyer_email")
+    def validate_buyer_email(self, key: str, email: str) -> str:
+        return normalize_email(email)
+
+    @property
+    def display_amount(self) -> str:
+        return "Free" if self.amount_cents == 0 else format_money(self.amount_cents, self.currency)
+
+    def __repr__(self) -> str:
+        return f"<Order {self.id} {self.status.value} {self.buyer_email}>"
+
+
+class PaymentEvent(db.Model):
+    """A payment event already handled: the same event arriving again is ignored."""
+
+    __tablename__ = "payment_event"
+
+    id: Mapped[str] = mapped_column(String(255), primary_key=True)  # the provider's event id
+    type: Mapped[str] = mapped_column(String(64))
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("order.id"), index=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)

@@ -12,6 +12,8 @@ from typing import IO
 from flask import current_app
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from yumroad.sizes import format_size
+
 ACCEPTED_FORMATS = ["GIF", "JPEG", "PNG", "WEBP"]
 MAX_PIXELS = 24_000_000  # a 6000 x 4000 camera photo; decoding one takes about 100 MB
 FULL_SIZE = (1600, 1600)
@@ -88,14 +90,6 @@ def delete_picture(name: str | None) -> None:
         path = os.path.join(pictures_folder(), stored_filename(name, size_name))
         if os.path.exists(path):
             os.remove(path)
-
-
-def format_size(size: int) -> str:
-    """Return a size in bytes for people: 5242880 -> '5 MB', 1536 -> '1.5 KB'."""
-    for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
-        if size >= scale:
-            return f"{size / scale:.1f}".removesuffix(".0") + f" {unit}"
-    return f"{size} bytes"
 
 
 def _open(stream: IO[bytes]) -> Image.Image:

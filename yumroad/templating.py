@@ -5,6 +5,7 @@ from datetime import datetime
 from flask import url_for
 
 from yumroad.models import Product
+from yumroad.money import DEFAULT_CURRENCY, format_money
 from yumroad.pictures import stored_filename
 
 
@@ -17,3 +18,7 @@ def picture_url(product: Product, size: str = "full") -> str | None:
 
 def format_date(moment: datetime) -> str:
     return moment.strftime("%B %-d, %Y")
+
+
+def money(cents: int, currency: str = DEFAULT_CURRENCY) -> str:
+    return format_money(cents, currency)

@@ -303,9 +303,15 @@ def test_the_owner_deletes_a_product_from_its_page(log_in, creator):
     response = submit_form(client, f"/product/{product.id}", {}, selector="main form[action$='/delete']")
 
     assert response.location == f"/store/{creator.store.id}"
-    assert saved_products() == []
+    [deleted] = saved_products()
+    assert deleted.is_deleted
     assert os.listdir(pictures_folder()) == []
-    assert "was deleted" in client.get(response.location).text
+    store_page = page(client.get(response.location))
+    assert "was deleted" in store_page.select_one(".alert").text
+    assert not store_page.select("main article")
+    assert client.get(f"/product/{product.id}").status_code == 404
+    assert client.get(f"/product/{product.id}/edit").status_code == 404
+    assert client.post(f"/product/{product.id}/delete").status_code == 404
 
 
 def test_delete_is_post_only(log_in, creator):
@@ -336,7 +342,7 @@ def test_a_chosen_picture_must_be_chosen_again_after_another_error(log_in, creat
     response = submit_form(
         log_in(creator), "/product/new", NEW_PRODUCT | {"name": "abc", "picture": (image_file(), "a.png")}
     )
-    assert "Choose your picture again" in response.text
+    assert "Choose your files again" in response.text
 
 
 def test_nul_characters_are_dropped_from_text(log_in, creator):

@@ -1,12 +1,13 @@
 import pytest
 
 from yumroad import create_app
-from yumroad.config import DEVELOPMENT_SECRET_KEY
+from yumroad.config import DEVELOPMENT_SECRET_KEY, STRIPE_KEYS
 
 
 @pytest.fixture
 def clean_environment(monkeypatch):
-    for name in ("YUMROAD_ENV", "SECRET_KEY", "DATABASE_URL", "UPLOAD_FOLDER", "MAX_PICTURE_SIZE", "FLASK_SECRET_KEY"):
+    names = ("YUMROAD_ENV", "SECRET_KEY", "DATABASE_URL", "UPLOAD_FOLDER", "MAX_PICTURE_SIZE", "FLASK_SECRET_KEY")
+    for name in (*names, "MAX_CONTENT_LENGTH", "MAX_PRODUCT_FILE_SIZE", "PAYMENT_PROVIDER", *STRIPE_KEYS):
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
 
@@ -61,7 +62,40 @@ def test_production_refuses_the_development_secret_key(clean_environment):
         create_app()
 
 
-def test_production_starts_with_a_real_secret_key(clean_environment):
+def test_production_starts_with_a_real_secret_key_and_stripe(clean_environment):
     clean_environment.setenv("YUMROAD_ENV", "production")
     clean_environment.setenv("SECRET_KEY", "a-real-random-secret")
-    assert create_app().config["SECRET_KEY"] == "a-real-random-secret"
+    clean_environment.setenv("PAYMENT_PROVIDER", "stripe")
+    for key in STRIPE_KEYS:
+        clean_environment.setenv(key, f"{key.lower()}-value")
+    app = create_app()
+    assert app.config["SECRET_KEY"] == "a-real-random-secret"
+    assert app.config["STRIPE_WEBHOOK_SECRET"] == "stripe_webhook_secret-value"
+
+
+def test_production_refuses_test_payments(clean_environment):
+    clean_environment.setenv("YUMROAD_ENV", "production")
+    clean_environment.setenv("SECRET_KEY", "a-real-random-secret")
+    with pytest.raises(RuntimeError, match="PAYMENT_PROVIDER=test would give products away"):
+        create_app()
+
+
+def test_stripe_needs_its_keys(clean_environment):
+    clean_environment.setenv("PAYMENT_PROVIDER", "stripe")
+    clean_environment.setenv("STRIPE_SECRET_KEY", "sk_test_x")
+    with pytest.raises(RuntimeError, match="needs STRIPE_PUBLISHABLE_KEY, STRIPE_WEBHOOK_SECRET"):
+        create_app()
+
+
+def test_an_unknown_payment_provider_is_refused(clean_environment):
+    clean_environment.setenv("PAYMENT_PROVIDER", "paypal")
+    with pytest.raises(RuntimeError, match="PAYMENT_PROVIDER must be 'test' or 'stripe'"):
+        create_app()
+
+
+def test_the_request_size_limit_fits_a_product_form(clean_environment):
+    clean_environment.setenv("MAX_PRODUCT_FILE_SIZE", "1000")
+    clean_environment.setenv("MAX_PICTURE_SIZE", "500")
+    assert create_app().config["MAX_CONTENT_LENGTH"] == 1500 + 1024 * 1024
+    clean_environment.setenv("MAX_CONTENT_LENGTH", "2000")
+    assert create_app().config["MAX_CONTENT_LENGTH"] == 2000

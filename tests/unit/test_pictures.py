@@ -9,11 +9,11 @@ from yumroad.pictures import (
     InvalidPicture,
     check_picture,
     delete_picture,
-    format_size,
     pictures_folder,
     save_picture,
     stored_filename,
 )
+from yumroad.sizes import format_size
 
 MAX_SIZE = 1024 * 1024
 

@@ -1,3 +1,4 @@
+import io
 import os
 
 import pytest
@@ -10,11 +11,15 @@ from tests.images import image_file
 from yumroad.extensions import db
 from yumroad.models import Product, Store, User
 from yumroad.pictures import pictures_folder
+from yumroad.product_files import file_path, files_folder
 from yumroad.products.services import (
     CreatorHasNoStore,
+    ProductDetails,
+    Upload,
     create_product,
     delete_product,
     featured_products,
+    get_product,
     list_products,
     update_product,
 )
@@ -71,25 +76,40 @@ def test_authenticate(app):
     assert authenticate("nobody@example.com", PASSWORD) is None
 
 
-def test_create_product_puts_it_in_the_creators_store(app):
+def details(name: str = "Brush pack", price_cents: int = 1200, **uploads) -> ProductDetails:
+    return ProductDetails(name=name, description="48 brushes", price_cents=price_cents, **uploads)
+
+
+def a_file(content: bytes = b"PK\x03\x04 the brushes", name: str = "brushes.zip") -> Upload:
+    return Upload(io.BytesIO(content), name)
+
+
+def stored(folder: str) -> list[str]:
+    return sorted(os.listdir(folder)) if os.path.exists(folder) else []
+
+
+def test_create_product_puts_it_in_the_creators_store_with_its_uploads(app):
     creator = StoreFactory().user
-    product = create_product(creator, "Brush pack", "48 brushes", 1200, image_file())
+    product = create_product(creator, details(picture=image_file(), file=a_file()))
     db.session.expire_all()
 
     assert product.store == creator.store
     assert product.creator == creator
-    assert product.price_cents == 1200
+    assert (product.name, product.description, product.price_cents) == ("Brush pack", "48 brushes", 1200)
     assert os.path.exists(os.path.join(pictures_folder(), product.picture))
+    assert (product.file_original_name, product.file_size) == ("brushes.zip", len(b"PK\x03\x04 the brushes"))
+    with open(file_path(product.file), "rb") as saved:
+        assert saved.read() == b"PK\x03\x04 the brushes"
 
 
 def test_create_product_needs_a_store(app):
     with pytest.raises(CreatorHasNoStore):
-        create_product(UserFactory(), "Brush pack", "", 100, image_file())
+        create_product(UserFactory(), details(picture=image_file(), file=a_file()))
     assert count_rows(Product) == 0
-    assert not os.path.exists(pictures_folder()) or os.listdir(pictures_folder()) == []
+    assert stored(pictures_folder()) == stored(files_folder()) == []
 
 
-def test_create_product_forgets_the_picture_if_saving_fails(app, monkeypatch):
+def test_create_product_forgets_the_uploads_if_saving_fails(app, monkeypatch):
     creator = StoreFactory().user
 
     def fail() -> None:
@@ -97,39 +117,49 @@ def test_create_product_forgets_the_picture_if_saving_fails(app, monkeypatch):
 
     monkeypatch.setattr(db.session, "commit", fail)
     with pytest.raises(IntegrityError):
-        create_product(creator, "Brush pack", "", 0, image_file())
-    assert os.listdir(pictures_folder()) == []
+        create_product(creator, details(picture=image_file(), file=a_file()))
+    assert stored(pictures_folder()) == stored(files_folder()) == []
 
 
-def test_update_product_replaces_and_removes_pictures(app):
+def test_update_product_replaces_and_removes_uploads(app):
     creator = StoreFactory().user
-    product = create_product(creator, "Brush pack", "", 100, image_file())
-    first = product.picture
+    product = create_product(creator, details(picture=image_file(), file=a_file()))
+    first_picture, first_file = product.picture, product.file
 
-    update_product(product, "Brush pack 2", "more", 200, image_file("JPEG"))
-    assert product.picture != first
-    assert sorted(os.listdir(pictures_folder())) == sorted([product.picture, product.picture.replace(".", ".card.")])
+    update_product(product, details("Brush pack 2", 200, picture=image_file("JPEG"), file=a_file(b"v2", "v2.zip")))
+    assert product.picture != first_picture
+    assert stored(pictures_folder()) == sorted([product.picture, product.picture.replace(".", ".card.")])
+    assert stored(files_folder()) == [product.file] != [first_file]
+    assert product.file_original_name == "v2.zip"
 
-    update_product(product, "Brush pack 2", "more", 200, remove_picture=True)
+    update_product(product, details("Brush pack 2", 200, remove_picture=True))
     db.session.expire_all()
     assert product.picture is None
-    assert os.listdir(pictures_folder()) == []
-    assert (product.name, product.description, product.price_cents) == ("Brush pack 2", "more", 200)
+    assert stored(pictures_folder()) == []
+    assert stored(files_folder()) == [product.file]  # a product keeps its file until another replaces it
+    assert (product.name, product.price_cents) == ("Brush pack 2", 200)
 
 
-def test_update_product_keeps_the_picture_when_none_is_given(app):
-    product = create_product(StoreFactory().user, "Brush pack", "", 100, image_file())
-    picture = product.picture
-    update_product(product, "Renamed pack", "", 100)
-    assert product.picture == picture
-    assert len(os.listdir(pictures_folder())) == 2
+def test_update_product_keeps_the_uploads_when_none_are_given(app):
+    product = create_product(StoreFactory().user, details(picture=image_file(), file=a_file()))
+    picture, file = product.picture, product.file
+    update_product(product, details("Renamed pack"))
+    assert (product.picture, product.file) == (picture, file)
+    assert len(stored(pictures_folder())) == 2
 
 
-def test_delete_product_removes_it_and_its_picture(app):
-    product = create_product(StoreFactory().user, "Brush pack", "", 100, image_file())
+def test_delete_product_takes_it_off_the_site_but_keeps_its_file_for_buyers(app):
+    product = create_product(StoreFactory().user, details(picture=image_file(), file=a_file()))
     delete_product(product)
-    assert count_rows(Product) == 0
-    assert os.listdir(pictures_folder()) == []
+
+    db.session.expire_all()
+    assert product.is_deleted
+    assert product.picture is None
+    assert stored(pictures_folder()) == []
+    assert stored(files_folder()) == [product.file]
+    assert list_products(page=1, per_page=10).total == 0
+    with pytest.raises(NotFound):
+        get_product(product.id)
 
 
 def test_products_are_listed_newest_first_and_by_store(app):

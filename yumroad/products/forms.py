@@ -9,6 +9,8 @@ from yumroad.forms import description_field, name_field
 from yumroad.models import PRODUCT_NAME_MAX_LENGTH
 from yumroad.money import format_price_for_input, parse_price
 from yumroad.pictures import InvalidPicture, check_picture
+from yumroad.product_files import InvalidProductFile, check_product_file
+from yumroad.products.services import ProductDetails, Upload
 
 DESCRIPTION_MAX_LENGTH = 10_000
 
@@ -24,6 +26,14 @@ class PriceField(StringField):
         if self.raw_data:
             return self.raw_data[0]
         return format_price_for_input(self.data) if self.data is not None else ""
+
+
+def valid_product_file(form: Form, field: Field) -> None:
+    if field.data:
+        try:
+            check_product_file(field.data.stream, current_app.config["MAX_PRODUCT_FILE_SIZE"])
+        except InvalidProductFile as error:
+            raise ValidationError(str(error)) from error
 
 
 def valid_picture(form: Form, field: Field) -> None:
@@ -44,3 +54,20 @@ class ProductForm(FlaskForm):
         description="Optional. A JPEG, PNG, WebP or GIF picture; we resize it for you.",
     )
     remove_picture = BooleanField("Remove the current picture")
+    file = FileField(
+        "File to sell",
+        validators=[valid_product_file],
+        description="What buyers download after paying: a PDF, a ZIP, audio, anything.",
+    )
+
+    def details(self) -> ProductDetails:
+        """What the creator sent, for the services."""
+        picture, file = self.picture.data, self.file.data
+        return ProductDetails(
+            name=self.name.data,
+            description=self.description.data,
+            price_cents=self.price.data,
+            picture=picture.stream if picture else None,
+            file=Upload(file.stream, file.filename or "") if file else None,
+            remove_picture=self.remove_picture.data,
+        )

@@ -1,5 +1,6 @@
 """Products: listing them, and a creator creating, editing and deleting their own."""
 
+from dataclasses import dataclass
 from typing import IO
 
 from flask_sqlalchemy.pagination import Pagination
@@ -7,18 +8,39 @@ from sqlalchemy import Select
 from sqlalchemy.orm import joinedload
 
 from yumroad.extensions import db
-from yumroad.models import Product, Store, User
+from yumroad.models import Product, Store, User, utc_now
 from yumroad.pictures import delete_picture, save_picture
+from yumroad.product_files import delete_product_file, save_product_file
 
 
 class CreatorHasNoStore(Exception):
     """Products are sold from a store, and this user has none."""
 
 
+@dataclass(frozen=True)
+class Upload:
+    stream: IO[bytes]
+    filename: str
+
+
+@dataclass(frozen=True)
+class ProductDetails:
+    """What a creator types into the product form (uploads already checked by the form)."""
+
+    name: str
+    description: str
+    price_cents: int
+    picture: IO[bytes] | None = None
+    file: Upload | None = None
+    remove_picture: bool = False
+
+
+def _on_the_site() -> Select[tuple[Product]]:
+    return db.select(Product).where(Product.deleted_at.is_(None))
+
+
 def _newest_first(store: Store | None = None) -> Select[tuple[Product]]:
-    statement = (
-        db.select(Product).options(joinedload(Product.store)).order_by(Product.created_at.desc(), Product.id.desc())
-    )
+    statement = _on_the_site().options(joinedload(Product.store)).order_by(Product.created_at.desc(), Product.id.desc())
     return statement if store is None else statement.where(Product.store_id == store.id)
 
 
@@ -33,70 +55,63 @@ def featured_products(limit: int) -> list[Product]:
 
 
 def get_product(product_id: int) -> Product:
-    """Return a product with its store; 404 if there is none with this id."""
-    return db.one_or_404(db.select(Product).options(joinedload(Product.store)).where(Product.id == product_id))
+    """Return a product with its store; 404 if there is none with this id, or it was deleted."""
+    return db.one_or_404(_on_the_site().options(joinedload(Product.store)).where(Product.id == product_id))
 
 
-def create_product(
-    creator: User, name: str, description: str, price_cents: int, picture: IO[bytes] | None = None
-) -> Product:
-    """Create a product in the creator's store, its picture (already checked) stored.
+def create_product(creator: User, details: ProductDetails) -> Product:
+    """Create a product in the creator's store, with its picture and file stored.
 
-    Raises CreatorHasNoStore, and OSError if the picture cannot be written.
+    Raises CreatorHasNoStore, and OSError if an upload cannot be written.
     """
     if creator.store is None:
         raise CreatorHasNoStore(creator.id)
-    picture_name = save_picture(picture) if picture is not None else None
-    product = Product(
-        name=name,
-        description=description,
-        price_cents=price_cents,
-        picture=picture_name,
-        creator=creator,
-        store=creator.store,
-    )
+    product = Product(creator=creator, store=creator.store)
     db.session.add(product)
-    _commit_or_forget_picture(picture_name)
+    _save(product, details)
     return product
 
 
-def update_product(
-    product: Product,
-    name: str,
-    description: str,
-    price_cents: int,
-    picture: IO[bytes] | None = None,
-    remove_picture: bool = False,
-) -> Product:
-    """Save a product's new details; a new picture replaces the old one, which is deleted.
+def update_product(product: Product, details: ProductDetails) -> Product:
+    """Save a product's new details; a new picture or file replaces the old one, which is deleted.
 
-    Raises OSError if the picture cannot be written.
+    Raises OSError if an upload cannot be written.
     """
-    old_picture = product.picture
-    new_picture = save_picture(picture) if picture is not None else None
-    product.name = name
-    product.description = description
-    product.price_cents = price_cents
-    if new_picture is not None or remove_picture:
-        product.picture = new_picture
-    _commit_or_forget_picture(new_picture)
-    if old_picture != product.picture:
-        delete_picture(old_picture)
+    _save(product, details)
     return product
 
 
 def delete_product(product: Product) -> None:
-    """Delete a product and its picture."""
+    """Take a product off the site for good. Its buyers keep their orders and downloads."""
     picture = product.picture
-    db.session.delete(product)
+    product.deleted_at = utc_now()
+    product.picture = None
     db.session.commit()
     delete_picture(picture)
 
 
-def _commit_or_forget_picture(picture_name: str | None) -> None:
+def _save(product: Product, details: ProductDetails) -> None:
+    """Write the details and uploads, commit, then remove the files they replaced (or, on failure, the new ones)."""
+    old_picture, old_file = product.picture, product.file
+    new_picture = save_picture(details.picture) if details.picture is not None else None
+    new_file = save_product_file(details.file.stream, details.file.filename) if details.file is not None else None
+    product.name = details.name
+    product.description = details.description
+    product.price_cents = details.price_cents
+    if new_picture is not None or details.remove_picture:
+        product.picture = new_picture
+    if new_file is not None:
+        product.file = new_file.name
+        product.file_original_name = new_file.original_name
+        product.file_size = new_file.size
     try:
         db.session.commit()
     except Exception:
         db.session.rollback()
-        delete_picture(picture_name)
+        delete_picture(new_picture)
+        delete_product_file(new_file.name if new_file else None)
         raise
+    if old_picture != product.picture:
+        delete_picture(old_picture)
+    if old_file != product.file:
+        delete_product_file(old_file)

@@ -1,10 +1,9 @@
-from typing import IO
-
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from yumroad.access import get_owned_or_403
+from yumroad.checkout.forms import buy_form
 from yumroad.models import Product
 from yumroad.pagination import requested_page
 from yumroad.products.forms import ProductForm
@@ -19,10 +18,6 @@ from yumroad.products.services import (
 bp = Blueprint("products", __name__, url_prefix="/product")
 
 
-def _uploaded_picture(form: ProductForm) -> IO[bytes] | None:
-    return form.picture.data.stream if form.picture.data else None
-
-
 @bp.get("/")
 def index() -> str:
     products = list_products(requested_page(), current_app.config["PRODUCTS_PER_PAGE"])
@@ -31,8 +26,7 @@ def index() -> str:
 
 @bp.get("/<int:product_id>")
 def show(product_id: int) -> str:
-    product = get_product(product_id)
-    return render_template("products/show.html", product=product)
+    return render_template("products/show.html", product=get_product(product_id), buy_form=buy_form())
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -43,9 +37,7 @@ def new() -> str | Response:
         return redirect(url_for("landing.index"))
     form = ProductForm()
     if form.validate_on_submit():
-        product = create_product(
-            current_user, form.name.data, form.description.data, form.price.data, _uploaded_picture(form)
-        )
+        product = create_product(current_user, form.details())
         flash(f"“{product.name}” is in your store.", "success")
         return redirect(url_for("products.show", product_id=product.id))
     cancel_url = url_for("stores.show", store_id=current_user.store.id)
@@ -58,14 +50,7 @@ def edit(product_id: int) -> str | Response:
     product = get_owned_or_403(Product, product_id)
     form = ProductForm(data={"name": product.name, "description": product.description, "price": product.price_cents})
     if form.validate_on_submit():
-        update_product(
-            product,
-            form.name.data,
-            form.description.data,
-            form.price.data,
-            _uploaded_picture(form),
-            remove_picture=form.remove_picture.data,
-        )
+        update_product(product, form.details())
         flash("Your changes are saved.", "success")
         return redirect(url_for("products.show", product_id=product.id))
     cancel_url = url_for("products.show", product_id=product.id)

@@ -8,7 +8,7 @@ from yumroad.models import Store
 from yumroad.pagination import requested_page
 from yumroad.products.services import list_products
 from yumroad.stores.forms import StoreForm
-from yumroad.stores.services import list_stores, update_store
+from yumroad.stores.services import list_stores, sales_of, sales_totals, update_store
 
 bp = Blueprint("stores", __name__)
 
@@ -36,3 +36,11 @@ def edit(store_id: int) -> str | Response:
         flash("Your store is saved.", "success")
         return redirect(url_for("stores.show", store_id=store.id))
     return render_template("stores/edit.html", form=form, store=store)
+
+
+@bp.get("/store/<int:store_id>/sales")
+@login_required
+def sales(store_id: int) -> str:
+    store = get_owned_or_403(Store, store_id)
+    orders = sales_of(store, requested_page(), current_app.config["ORDERS_PER_PAGE"])
+    return render_template("stores/sales.html", store=store, orders=orders, totals=sales_totals(store))

@@ -1,8 +1,10 @@
 """Accounts: signing up and logging in."""
 
+from flask import url_for
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from yumroad.emails import send_email
 from yumroad.extensions import db
 from yumroad.models import Store, User, normalize_email
 
@@ -15,7 +17,7 @@ class EmailAlreadyRegistered(Exception):
 
 
 def register_creator(email: str, password: str, store_name: str) -> User:
-    """Create a user and their store in one transaction.
+    """Create a user and their store in one transaction, and send a welcome email.
 
     Raises EmailAlreadyRegistered, and ValueError if the store name breaks the model's rule.
     """
@@ -31,6 +33,14 @@ def register_creator(email: str, password: str, store_name: str) -> User:
         if _email_is_registered(user.email):  # a sign-up with the same email won the race
             raise EmailAlreadyRegistered(user.email) from error
         raise
+    send_email(
+        user.email,
+        "Welcome to Yumroad",
+        "welcome",
+        store=user.store,
+        store_link=url_for("stores.show", store_id=user.store.id, _external=True),
+        new_product_link=url_for("products.new", _external=True),
+    )
     return user
 
 

@@ -1,0 +1,35 @@
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import EmailField, StringField
+from wtforms.validators import DataRequired, Email
+
+from yumroad.forms import strip_filter
+
+
+class BuyForm(FlaskForm):
+    """A logged-in buyer's "Buy" button: the receipt goes to their account's email."""
+
+
+class GuestBuyForm(BuyForm):
+    email = EmailField(
+        "Your email",
+        filters=[strip_filter],
+        validators=[DataRequired("Enter the email to send the receipt to."), Email("Enter a valid email address.")],
+        description="We send the receipt and the download link here.",
+    )
+
+
+class TestCardForm(FlaskForm):
+    card_number = StringField(
+        "Card number",
+        filters=[strip_filter],
+        validators=[DataRequired("Enter a test card number.")],
+        description="Test mode: 4242 4242 4242 4242 succeeds, 4000 0000 0000 0002 is declined.",
+    )
+    expiry = StringField("Expiry (MM/YY)", filters=[strip_filter], default="12/34")
+    cvc = StringField("CVC", filters=[strip_filter], default="123")
+
+
+def buy_form() -> BuyForm:
+    """The buy form for whoever is looking: guests also give an email."""
+    return BuyForm() if current_user.is_authenticated else GuestBuyForm()

@@ -1,0 +1,87 @@
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from yumroad.checkout.forms import GuestBuyForm, TestCardForm, buy_form
+from yumroad.checkout.services import (
+    CannotBuyOwnProduct,
+    InvalidWebhook,
+    PaymentUnavailable,
+    ProductNotForSale,
+    UnknownTestCard,
+    handle_payment_event,
+    pay_in_test_mode,
+    start_purchase,
+    verify_stripe_webhook,
+)
+from yumroad.downloads.services import download_url
+from yumroad.extensions import csrf, db
+from yumroad.models import Order, OrderStatus
+from yumroad.products.services import get_product
+
+bp = Blueprint("checkout", __name__)
+
+
+def _order(public_id: str) -> Order:
+    return db.one_or_404(db.select(Order).where(Order.public_id == public_id))
+
+
+@bp.post("/product/<int:product_id>/buy")
+def buy(product_id: int) -> str | Response:
+    product = get_product(product_id)
+    form = buy_form()
+    if not form.validate_on_submit():
+        return render_template("products/show.html", product=product, buy_form=form), 400
+    buyer, email = (None, form.email.data) if isinstance(form, GuestBuyForm) else (current_user, current_user.email)
+    try:
+        order = start_purchase(product, buyer, email)
+    except CannotBuyOwnProduct:
+        flash("This is your own product: buyers see the Buy button here.", "info")
+    except ProductNotForSale:
+        flash("This product is not for sale yet.", "warning")
+    except PaymentUnavailable:
+        flash("Payments are not available right now. Nothing was charged: please try again soon.", "danger")
+    else:
+        if order.status == OrderStatus.PAID:
+            return redirect(url_for("checkout.done", public_id=order.public_id))
+        return redirect(url_for("checkout.pay", public_id=order.public_id))
+    return redirect(url_for("products.show", product_id=product.id))
+
+
+@bp.route("/checkout/<public_id>", methods=["GET", "POST"])
+def pay(public_id: str) -> str | Response:
+    order = _order(public_id)
+    if order.status == OrderStatus.PAID:
+        return redirect(url_for("checkout.done", public_id=order.public_id))
+    if order.provider == "stripe":
+        return render_template("checkout/pay_stripe.html", order=order)
+    form = TestCardForm()
+    if form.validate_on_submit():
+        try:
+            pay_in_test_mode(order, form.card_number.data)
+        except UnknownTestCard:
+            form.card_number.errors.append("In test mode, use 4242 4242 4242 4242 or 4000 0000 0000 0002.")
+        else:
+            db.session.refresh(order)
+            if order.status == OrderStatus.PAID:
+                return redirect(url_for("checkout.done", public_id=order.public_id))
+            form.card_number.errors.append("Your card was declined. Try another card.")
+    return render_template("checkout/pay_test.html", order=order, form=form)
+
+
+@bp.get("/checkout/<public_id>/done")
+def done(public_id: str) -> str:
+    order = _order(public_id)
+    link = download_url(order) if order.status == OrderStatus.PAID else None
+    return render_template("checkout/done.html", order=order, download_link=link)
+
+
+@bp.post("/webhooks/stripe")
+@csrf.exempt
+def stripe_webhook() -> tuple[dict[str, object], int]:
+    try:
+        event = verify_stripe_webhook(request.get_data(), request.headers.get("Stripe-Signature"))
+    except InvalidWebhook as error:
+        current_app.logger.warning("refused a Stripe webhook: %s", error)
+        return {"error": "invalid webhook"}, 400
+    return {"received": True, "outcome": handle_payment_event(event)}, 200

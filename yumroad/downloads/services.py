@@ -1,0 +1,111 @@
+"""Download links: signed, expiring, counted, and replaceable by fresh ones sent to the buyer."""
+
+from flask import current_app, url_for
+from flask_sqlalchemy.pagination import Pagination
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy.orm import joinedload
+
+from yumroad.emails import send_email
+from yumroad.extensions import db
+from yumroad.models import Order, OrderStatus, Product, User, normalize_email
+
+SALT = "yumroad-download"
+
+
+class DownloadLinkProblem(Exception):
+    """A download link that cannot be used; `reason` is shown to the buyer."""
+
+    reason = "This download link does not work."
+
+
+class TamperedLink(DownloadLinkProblem):
+    reason = "This download link is not valid: it may have been cut short when it was copied."
+
+
+class ExpiredLink(DownloadLinkProblem):
+    reason = "This download link has expired."
+
+
+class ReplacedLink(DownloadLinkProblem):
+    reason = "This download link was replaced by a newer one, sent by email."
+
+
+class ExhaustedLink(DownloadLinkProblem):
+    reason = "This download link has been used as many times as it allows."
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+
+
+def download_url(order: Order) -> str:
+    """Return a full, signed download link for a paid order, valid for DOWNLOAD_LINK_MAX_AGE seconds."""
+    token = _serializer().dumps([order.public_id, order.download_link_version])
+    return url_for("downloads.download", token=token, _external=True)
+
+
+def claim_download(token: str) -> Order:
+    """Check a link and count one download; return its order with its product.
+
+    Raises TamperedLink, ExpiredLink, ReplacedLink or ExhaustedLink.
+    """
+    try:
+        public_id, version = _serializer().loads(token, max_age=current_app.config["DOWNLOAD_LINK_MAX_AGE"])
+    except SignatureExpired as error:
+        raise ExpiredLink from error
+    except (BadSignature, ValueError, TypeError) as error:
+        raise TamperedLink from error
+    order = db.session.scalar(db.select(Order).options(joinedload(Order.product)).where(Order.public_id == public_id))
+    if order is None or order.status != OrderStatus.PAID or order.product.file is None:
+        raise TamperedLink
+    if version != order.download_link_version:
+        raise ReplacedLink
+    # One statement that counts and checks the limit at once, so parallel downloads cannot pass it.
+    counted = db.session.execute(
+        db.update(Order)
+        .where(
+            Order.id == order.id,
+            Order.download_link_version == version,
+            Order.download_count < current_app.config["DOWNLOAD_LIMIT"],
+        )
+        .values(download_count=Order.download_count + 1)
+    )
+    db.session.commit()
+    if counted.rowcount != 1:
+        raise ExhaustedLink
+    return order
+
+
+def send_fresh_links(email: str) -> int:
+    """Email fresh download links for every paid order of this email; the old links stop working.
+
+    Returns how many orders the email holds (the page never says: that would tell who bought what).
+    """
+    orders = list(
+        db.session.scalars(
+            db.select(Order)
+            .options(joinedload(Order.product))
+            .where(Order.buyer_email == normalize_email(email), Order.status == OrderStatus.PAID)
+            .order_by(Order.created_at.desc())
+        )
+    )
+    if not orders:
+        return 0
+    for order in orders:
+        order.download_link_version += 1
+        order.download_count = 0
+    db.session.commit()
+    links = [(order, download_url(order)) for order in orders]
+    send_email(orders[0].buyer_email, "Your Yumroad download links", "fresh_links", links=links)
+    return len(orders)
+
+
+def purchases_of(buyer: User, page: int, per_page: int) -> Pagination:
+    """Return one page of a buyer's paid orders, newest first, with their products and stores."""
+    statement = (
+        db.select(Order)
+        .options(joinedload(Order.product).joinedload(Product.store))
+        .where(Order.buyer_id == buyer.id, Order.status == OrderStatus.PAID)
+        .order_by(Order.paid_at.desc(), Order.id.desc())
+    )
+    return db.paginate(statement, page=page, per_page=per_page, error_out=True)

@@ -1,0 +1,56 @@
+import os
+
+from flask import Blueprint, current_app, flash, redirect, render_template, send_file, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from yumroad.downloads.forms import FreshLinksForm
+from yumroad.downloads.services import DownloadLinkProblem, claim_download, download_url, purchases_of, send_fresh_links
+from yumroad.pagination import requested_page
+from yumroad.product_files import file_path
+
+bp = Blueprint("downloads", __name__)
+
+
+@bp.get("/download/<token>")
+def download(token: str) -> Response | tuple[str, int]:
+    try:
+        order = claim_download(token)
+    except DownloadLinkProblem as problem:
+        return render_template("downloads/problem.html", reason=problem.reason, form=FreshLinksForm()), 410
+    product = order.product
+    if not os.path.exists(file_path(product.file)):
+        current_app.logger.error("the file of product %s is missing from storage", product.id)
+        return render_template("downloads/problem.html", reason="This file is missing.", form=FreshLinksForm()), 404
+    response = send_file(
+        file_path(product.file),
+        mimetype="application/octet-stream",
+        as_attachment=True,
+        download_name=product.file_original_name or "download",
+        max_age=0,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/download/fresh-links", methods=["GET", "POST"])
+def fresh_links() -> str | Response:
+    form = FreshLinksForm()
+    if form.validate_on_submit():
+        send_fresh_links(form.email.data)
+        flash(
+            f"If {form.email.data} bought anything here, fresh download links are on their way to it. "
+            "Older links stop working.",
+            "info",
+        )
+        return redirect(url_for("downloads.fresh_links"))
+    return render_template("downloads/fresh_links.html", form=form)
+
+
+@bp.get("/library")
+@login_required
+def library() -> str:
+    orders = purchases_of(current_user, requested_page(), current_app.config["ORDERS_PER_PAGE"])
+    links = {order.id: download_url(order) for order in orders.items}
+    return render_template("downloads/library.html", orders=orders, links=links)
