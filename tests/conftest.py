@@ -1,4 +1,3 @@
-import contextvars
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 
@@ -7,42 +6,18 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event
 
+from tests.apps import drop_everything, make_app
 from tests.browser import submit_form
 from tests.factories import PASSWORD, StoreFactory
-from yumroad import create_app
 from yumroad.extensions import db
 from yumroad.models import User
 
 
-class IsolatedClient(FlaskClient):
-    """A test client whose every request runs in a fresh context, as in a real server.
-
-    Without this, `g` and `db.session` from the test's own app context leak into requests, and a
-    user logged in on one client would show up on another.
-    """
-
-    def open(self, *args, **kwargs):  # type: ignore[override]
-        return contextvars.Context().run(super().open, *args, **kwargs)
-
-
 @pytest.fixture
 def app(request: pytest.FixtureRequest, tmp_path) -> Iterator[Flask]:
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret-key",
-            "SQLALCHEMY_DATABASE_URI": "sqlite://",
-            "WTF_CSRF_ENABLED": request.node.get_closest_marker("csrf") is not None,
-            "UPLOAD_FOLDER": str(tmp_path / "uploads"),
-        }
-    )
-    app.test_client_class = IsolatedClient
-    with app.app_context():
-        db.create_all()
+    app = make_app(tmp_path, WTF_CSRF_ENABLED=request.node.get_closest_marker("csrf") is not None)
     yield app
-    with app.app_context():
-        db.drop_all()
-        db.engine.dispose()
+    drop_everything(app)
 
 
 @pytest.fixture

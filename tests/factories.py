@@ -1,9 +1,12 @@
+import io
+
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
 from werkzeug.security import generate_password_hash
 
 from yumroad.extensions import db
 from yumroad.models import Product, Store, User
+from yumroad.product_files import save_product_file
 
 PASSWORD = "correct horse battery"
 PASSWORD_HASH = generate_password_hash(PASSWORD)  # hashed once: hashing is slow on purpose
@@ -42,3 +45,15 @@ class ProductFactory(BaseFactory):
     price_cents = 1250
     store = factory.SubFactory(StoreFactory)
     creator = factory.SelfAttribute("store.user")
+
+
+def give_file(product: Product, content: bytes = b"PK\x03\x04 the goods", name: str = "goods.zip") -> Product:
+    """Store a real file for a product, as the product form would, so it can be sold."""
+    stored = save_product_file(io.BytesIO(content), name)
+    product.file, product.file_original_name, product.file_size = stored.name, stored.original_name, stored.size
+    db.session.commit()
+    return product
+
+
+def sellable_product(**attributes: object) -> Product:
+    return give_file(ProductFactory(**attributes))

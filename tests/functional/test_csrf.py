@@ -6,9 +6,9 @@ import pytest
 
 from tests.browser import submit_form
 from tests.database import all_rows, count_rows
-from tests.factories import PASSWORD, ProductFactory
+from tests.factories import PASSWORD, ProductFactory, sellable_product
 from yumroad.extensions import db
-from yumroad.models import Product, Store, User
+from yumroad.models import Order, Product, Store, User
 
 pytestmark = pytest.mark.csrf
 
@@ -53,3 +53,20 @@ def test_deleting_needs_the_token(log_in, creator):
     product = ProductFactory(store=creator.store)
     assert log_in(creator).post(f"/product/{product.id}/delete").status_code == 400
     assert count_rows(Product) == 1
+
+
+def test_buying_needs_the_token(client):
+    product = sellable_product()
+    assert client.post(f"/product/{product.id}/buy", data={"email": "guest@example.com"}).status_code == 400
+    assert count_rows(Order) == 0
+    response = submit_form(
+        client, f"/product/{product.id}", {"email": "guest@example.com"}, selector="form[action$='/buy']"
+    )
+    [order] = all_rows(Order)
+    assert response.location == f"/checkout/{order.public_id}"
+
+
+def test_the_stripe_webhook_needs_no_token_but_a_signature(client):
+    response = client.post("/webhooks/stripe", data=b"{}", headers={"Stripe-Signature": "t=1,v1=bad"})
+    assert response.status_code == 400
+    assert response.json == {"error": "invalid webhook"}

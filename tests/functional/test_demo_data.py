@@ -1,8 +1,9 @@
 import os
 
-from tests.database import count_rows
-from yumroad.demo import DEMO_CATALOGUE, DEMO_PASSWORD
-from yumroad.models import Product, Store, User
+from tests.database import all_rows, count_rows
+from tests.mailbox import emails_to
+from yumroad.demo import DEMO_CATALOGUE, DEMO_PASSWORD, DEMO_SALES
+from yumroad.models import Order, OrderStatus, Product, Store, User
 from yumroad.pictures import pictures_folder
 from yumroad.users.services import authenticate
 
@@ -18,6 +19,10 @@ def test_seed_demo_fills_an_empty_marketplace(app, client):
     assert authenticate("maya@example.com", DEMO_PASSWORD)
     assert len(os.listdir(pictures_folder())) == 2 * expected_products
     assert "Habit Tracker Printables" in client.get("/product/").text
+    assert all(product.file and product.file_original_name.endswith(".zip") for product in all_rows(Product))
+    paid = [order for order in all_rows(Order) if order.status == OrderStatus.PAID]
+    assert len(paid) == len(DEMO_SALES)
+    assert len(emails_to(app, "fan@example.com")) == 2  # the demo buyer's receipts
 
 
 def test_seed_demo_if_empty_leaves_a_used_database_alone(app):

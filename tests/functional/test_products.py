@@ -9,6 +9,7 @@ from tests.factories import ProductFactory, StoreFactory, UserFactory
 from tests.images import image_file
 from yumroad.models import Product
 from yumroad.pictures import pictures_folder
+from yumroad.product_files import file_path, files_folder
 
 NEW_PRODUCT = {"name": "Watercolour Brushes", "description": "48 brushes\nfor Procreate", "price": "12.50"}
 
@@ -349,3 +350,31 @@ def test_nul_characters_are_dropped_from_text(log_in, creator):
     submit_form(log_in(creator), "/product/new", NEW_PRODUCT | {"name": "Null\x00 Byte", "description": "a\x00b"})
     [product] = saved_products()
     assert (product.name, product.description) == ("Null Byte", "ab")
+
+
+# --- the file a product sells ---------------------------------------------------------------
+
+
+def test_a_creator_uploads_the_file_the_product_sells(log_in, creator):
+    client = log_in(creator)
+    submit_form(client, "/product/new", NEW_PRODUCT | {"file": (io.BytesIO(b"%PDF-1.7 book"), "../My Book.pdf")})
+
+    [product] = saved_products()
+    assert (product.file_original_name, product.file_size) == ("My Book.pdf", 13)
+    with open(file_path(product.file), "rb") as stored:
+        assert stored.read() == b"%PDF-1.7 book"
+    assert os.path.dirname(file_path(product.file)).endswith("uploads/files")
+    assert "Buyers get My Book.pdf (13 bytes)" in page(client.get(f"/product/{product.id}")).text
+
+    submit_form(client, f"/product/{product.id}/edit", {"file": (io.BytesIO(b"v2"), "v2.zip")})
+    [product] = saved_products()
+    assert product.file_original_name == "v2.zip"
+    assert os.listdir(files_folder()) == [product.file]
+
+
+@pytest.mark.parametrize(("content", "message"), [(b"", "The file is empty."), (b"x" * 2048, "at most 1 KB")])
+def test_a_file_that_is_empty_or_too_large_is_refused(app, log_in, creator, content, message):
+    app.config["MAX_PRODUCT_FILE_SIZE"] = 1024
+    response = submit_form(log_in(creator), "/product/new", NEW_PRODUCT | {"file": (io.BytesIO(content), "a.zip")})
+    assert message in page(response).select_one("#file ~ .invalid-feedback").text
+    assert saved_products() == []

@@ -1,8 +1,10 @@
 """Every page runs the same small number of SQL queries, however many stores and products exist."""
 
-from tests.factories import ProductFactory, StoreFactory
+from tests.factories import ProductFactory, StoreFactory, give_file
+from yumroad.checkout.providers import TEST_CARD_SUCCEEDS
+from yumroad.checkout.services import pay_in_test_mode, start_purchase
 from yumroad.extensions import db
-from yumroad.models import Product, Store
+from yumroad.models import Order, Product, Store, User
 
 PAGES = ["/", "/product/", "/stores", "/store/{store_id}", "/product/{product_id}"]
 EXPECTED_ANONYMOUS = {"/": 2, "/product/": 2, "/stores": 2, "/store/{store_id}": 3, "/product/{product_id}": 1}
@@ -43,3 +45,36 @@ def test_a_logged_in_user_costs_one_query_more(log_in, count_queries):
     counts = queries_per_page(client, count_queries, store, product)
 
     assert counts == {path: count + 1 for path, count in EXPECTED_ANONYMOUS.items()}
+
+
+def make_sales(store: Store, buyer: User, orders: int) -> Order:
+    """Paid orders by one logged-in buyer of a store's products; return the last one."""
+    products = [give_file(ProductFactory(store=store)) for _ in range(min(orders, 5))]
+    made = [start_purchase(products[number % len(products)], buyer, buyer.email) for number in range(orders)]
+    for order in made:
+        pay_in_test_mode(order, TEST_CARD_SUCCEEDS)
+    return made[-1]
+
+
+def buying_pages_queries(log_in, count_queries, orders: int) -> dict[str, int]:
+    store, buyer = StoreFactory(), StoreFactory().user
+    last = make_sales(store, buyer, orders)
+    pages = {
+        "/library": log_in(buyer),
+        f"/store/{store.id}/sales": log_in(store.user),
+        f"/checkout/{last.public_id}/done": log_in(buyer),
+    }
+    counts = {}
+    for url, client in pages.items():
+        with count_queries() as statements:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        counts[url.split("/")[1] + ("/sales" if url.endswith("/sales") else "")] = len(statements)
+    return counts
+
+
+def test_buying_pages_do_not_grow_with_the_orders(app, log_in, count_queries):
+    one = buying_pages_queries(log_in, count_queries, orders=1)
+    many = buying_pages_queries(log_in, count_queries, orders=30)
+
+    assert one == many == {"library": 3, "store/sales": 4, "checkout": 3}

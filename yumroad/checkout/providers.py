@@ -58,7 +58,6 @@ class StripeProvider:
                     "amount": order.amount_cents,
                     "currency": order.currency.lower(),
                     "payment_method_types": ["card"],
-                    "receipt_email": order.buyer_email,
                     "metadata": {"order_id": str(order.id), "order_public_id": order.public_id},
                 },
                 # Asking twice for one order (a retried request) gives back the same PaymentIntent.

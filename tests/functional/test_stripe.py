@@ -1,0 +1,166 @@
+"""The Stripe provider against localstripe, a stateful fake Stripe server, with its real webhooks.
+
+localstripe runs in its own process; the app is served from a thread so that localstripe's signed
+webhooks reach it over HTTP, as Stripe's would. Nothing of Yumroad's own is patched.
+"""
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import requests
+
+from tests.apps import drop_everything, make_app
+from tests.browser import page, submit_form
+from tests.database import all_rows
+from tests.factories import sellable_product
+from tests.mailbox import emails_to
+from tests.servers import localstripe_server, serving, wait_until
+from tests.stripe_events import WEBHOOK_SECRET, payment_event, signed
+from yumroad.models import Order, OrderStatus
+
+SECRET_KEY = "sk_test_yumroad"
+
+
+@pytest.fixture(scope="module")
+def localstripe():
+    with localstripe_server() as base_url:
+        yield base_url
+
+
+@pytest.fixture
+def app(tmp_path, localstripe):
+    app = make_app(
+        tmp_path,
+        # A file, not memory: the server thread and the test share the database.
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'stripe.db'}",
+        PAYMENT_PROVIDER="stripe",
+        STRIPE_SECRET_KEY=SECRET_KEY,
+        STRIPE_PUBLISHABLE_KEY="pk_test_yumroad",
+        STRIPE_WEBHOOK_SECRET=WEBHOOK_SECRET,
+        STRIPE_API_BASE=localstripe,
+        STRIPE_JS_URL=f"{localstripe}/js.stripe.com/v3/",
+    )
+    yield app
+    drop_everything(app)
+
+
+@pytest.fixture
+def live_app(app, localstripe):
+    """The app on a real port, registered with localstripe to receive its webhooks."""
+    with serving(app) as base_url:
+        registered = requests.post(
+            f"{localstripe}/_config/webhooks/yumroad",
+            data={"url": f"{base_url}/webhooks/stripe", "secret": WEBHOOK_SECRET},
+            timeout=5,
+        )
+        registered.raise_for_status()
+        yield base_url
+
+
+def stripe_api(localstripe: str, method: str, path: str, **data) -> dict:
+    response = requests.request(method, f"{localstripe}/v1/{path}", auth=(SECRET_KEY, ""), data=data, timeout=5)
+    return response.json()
+
+
+def pay_with_card(localstripe: str, payment_intent: str, card_number: str) -> dict:
+    """What Stripe.js does in the buyer's browser: attach a card to the PaymentIntent and confirm it."""
+    method = stripe_api(
+        localstripe,
+        "POST",
+        "payment_methods",
+        type="card",
+        **{"card[number]": card_number, "card[exp_month]": "12", "card[exp_year]": "2034", "card[cvc]": "123"},
+    )
+    stripe_api(localstripe, "POST", f"payment_intents/{payment_intent}", payment_method=method["id"])
+    return stripe_api(localstripe, "POST", f"payment_intents/{payment_intent}/confirm")
+
+
+def buy(client, product) -> Order:
+    response = submit_form(
+        client, f"/product/{product.id}", {"email": "buyer@example.com"}, selector="form[action$='/buy']"
+    )
+    [order] = all_rows(Order)
+    assert response.location == f"/checkout/{order.public_id}"
+    return order
+
+
+def status_of(order: Order) -> OrderStatus:
+    return next(row.status for row in all_rows(Order) if row.id == order.id)
+
+
+def test_the_buy_post_creates_a_payment_intent_for_the_order(client, localstripe):
+    order = buy(client, sellable_product(price_cents=1250))
+
+    assert order.status == OrderStatus.PENDING
+    assert order.provider == "stripe"
+    intent = stripe_api(localstripe, "GET", f"payment_intents/{order.provider_reference}")
+    assert (intent["amount"], intent["currency"], intent["status"]) == (1250, "usd", "requires_payment_method")
+    assert intent["metadata"] == {"order_id": str(order.id), "order_public_id": order.public_id}
+    assert order.provider_client_secret == intent["client_secret"]
+
+
+def test_the_payment_page_confirms_with_stripe_js(client, localstripe):
+    order = buy(client, sellable_product())
+
+    html = page(client.get(f"/checkout/{order.public_id}"))
+
+    form = html.select_one("form#payment-form")
+    assert form["data-client-secret"] == order.provider_client_secret
+    assert form["data-publishable-key"] == "pk_test_yumroad"
+    scripts = [script["src"] for script in html.select("script[src]")]
+    assert f"{localstripe}/js.stripe.com/v3/" in scripts
+    assert "/static/js/stripe-checkout.js" in scripts
+    assert "confirmCardPayment" in client.get("/static/js/stripe-checkout.js", buffered=True).text
+    assert requests.get(f"{localstripe}/js.stripe.com/v3/", timeout=5).status_code == 200
+    assert "TEST MODE" not in html.text
+
+
+def test_viewing_the_payment_page_creates_no_payment(client, localstripe):
+    order = buy(client, sellable_product())
+    for _ in range(3):
+        client.get(f"/checkout/{order.public_id}")
+    assert [row.provider_reference for row in all_rows(Order)] == [order.provider_reference]
+
+
+def test_a_card_payment_is_fulfilled_by_localstripes_webhook(app, client, live_app, localstripe):
+    order = buy(client, sellable_product(name="Brush Pack", price_cents=1250))
+    assert client.get(f"/checkout/{order.public_id}/done").text.count("Waiting for your payment") == 1
+
+    confirmed = pay_with_card(localstripe, order.provider_reference, "4242424242424242")
+
+    assert confirmed["status"] == "succeeded"
+    wait_until(lambda: status_of(order) == OrderStatus.PAID, message="the order is paid")
+    wait_until(lambda: emails_to(app, "buyer@example.com"), message="the receipt is sent")  # just after the commit
+    [receipt] = emails_to(app, "buyer@example.com")
+    assert receipt["Subject"] == "Your receipt: Brush Pack"
+    assert "Thank you!" in client.get(f"/checkout/{order.public_id}/done").text
+
+
+def test_a_declined_card_fails_the_order_through_the_webhook(app, client, live_app, localstripe):
+    order = buy(client, sellable_product())
+
+    # Stripe's test card whose charge is declined (localstripe declines 4000 0000 0000 0002 only when
+    # a card is attached to a customer).
+    pay_with_card(localstripe, order.provider_reference, "4000000000000341")
+
+    wait_until(lambda: status_of(order) == OrderStatus.FAILED, message="the order failed")
+    assert emails_to(app, "buyer@example.com") == []
+
+
+@pytest.mark.parametrize(("same_event", "outcomes"), [(True, ["duplicate", "paid"]), (False, ["paid", "unchanged"])])
+def test_two_webhooks_at_once_fulfil_an_order_once(app, client, live_app, same_event, outcomes):
+    order = buy(client, sellable_product(price_cents=1250))
+    events = [payment_event("payment_intent.succeeded", order.provider_reference, 1250) for _ in range(2)]
+    if same_event:
+        events[1] = events[0]
+
+    def deliver(event):
+        body, headers = signed(event)
+        return requests.post(f"{live_app}/webhooks/stripe", data=body, headers=headers, timeout=30).json()["outcome"]
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = sorted(pool.map(deliver, events))
+
+    assert results == outcomes
+    assert status_of(order) == OrderStatus.PAID
+    assert len(emails_to(app, "buyer@example.com")) == 1
