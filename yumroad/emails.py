@@ -15,6 +15,7 @@ from yumroad.extensions import mail
 
 
 def send_email(to: str, subject: str, template: str, **context: object) -> None:
+    """Send an email now; raise if it cannot be sent."""
     message = Message(
         subject=subject,
         recipients=[to],
@@ -27,13 +28,24 @@ def send_email(to: str, subject: str, template: str, **context: object) -> None:
         _keep_in_outbox(message)
 
 
+def send_email_after_commit(to: str, subject: str, template: str, **context: object) -> bool:
+    """Send an email about something already saved: a failure is logged, and the request goes on."""
+    try:
+        send_email(to, subject, template, **context)
+    except Exception:
+        current_app.logger.exception("could not send %r to %s", subject, to)
+        return False
+    return True
+
+
 def _keep_in_outbox(message: Message) -> None:
     """Development and tests: write the email as an .eml file, and show it on the console."""
     folder = current_app.config["MAIL_OUTBOX_FOLDER"]
     os.makedirs(folder, exist_ok=True)
     path = os.path.join(folder, f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{secrets.token_hex(4)}.eml")
+    content = message.as_bytes()  # before opening the file: a message that cannot be encoded leaves none
     with open(path, "wb") as outbox_file:
-        outbox_file.write(message.as_bytes())
+        outbox_file.write(content)
     print(
         f"--- email to {', '.join(message.recipients)}: {message.subject} (kept in {path})\n{message.body}\n---",
         file=sys.stderr,

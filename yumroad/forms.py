@@ -3,8 +3,8 @@
 from collections.abc import Callable
 from typing import Any
 
-from wtforms import Field, Form, StringField, TextAreaField, ValidationError
-from wtforms.validators import Length
+from wtforms import EmailField, Field, Form, StringField, TextAreaField, ValidationError
+from wtforms.validators import DataRequired, Email, Length
 
 from yumroad.models import clean_name
 
@@ -40,4 +40,18 @@ def description_field(max_length: int, help_text: str) -> TextAreaField:
         filters=[strip_filter],
         validators=[Length(max=max_length, message=f"Use at most {max_length:,} characters.")],
         description=help_text,
+    )
+
+
+def email_field(label: str, required_message: str = "Enter your email address.", **options: Any) -> EmailField:
+    """An email address we can send mail to: ASCII before the @ (a domain may be international)."""
+    return EmailField(
+        label,
+        filters=[strip_filter],
+        validators=[
+            DataRequired(required_message),
+            # email-validator also refuses addresses longer than the column's 254 characters.
+            Email("Enter a valid email address, like you@example.com.", allow_smtputf8=False),
+        ],
+        **options,
     )

@@ -8,8 +8,11 @@ from aiosmtpd.controller import Controller
 
 from tests.apps import drop_everything, make_app
 from tests.browser import submit_form
+from tests.database import all_rows, count_rows
+from tests.factories import sellable_product
 from tests.mailbox import sent_emails, text_of
 from tests.servers import free_port
+from yumroad.models import Order, OrderStatus, User
 
 SIGN_UP = {"email": "new@example.com", "password": "long enough", "confirm": "long enough", "store_name": "Real Store"}
 
@@ -57,3 +60,30 @@ def test_without_mail_server_mail_goes_to_the_outbox_and_the_console(app, client
     assert welcome["Subject"] == "Welcome to Yumroad"
     assert 'Your store "Real Store" is open: http://localhost/store/1' in text_of(welcome)
     assert "email to new@example.com: Welcome to Yumroad" in capsys.readouterr().err
+
+
+def test_a_payment_stands_when_its_receipt_cannot_be_sent(tmp_path, caplog):
+    # A mail server that is down: nothing listens on this port.
+    app = make_app(tmp_path, MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_SUPPRESS_SEND=False)
+    client = app.test_client()
+    with app.test_request_context():
+        product = sellable_product()
+        pay_page = submit_form(
+            client, f"/product/{product.id}", {"email": "buyer@example.com"}, selector="form[action$='/buy']"
+        ).location
+
+        response = submit_form(client, pay_page, {"card_number": "4242424242424242"})
+
+        assert response.location == f"{pay_page}/done"
+        [order] = all_rows(Order)
+        assert order.status == OrderStatus.PAID
+        assert "could not send 'Your receipt" in caplog.text
+        assert client.get(response.location).status_code == 200
+    drop_everything(app)
+
+
+@pytest.mark.parametrize("email", ["jörg@example.de", "ünï@example.com"])
+def test_sign_up_refuses_an_address_mail_cannot_reach(client, email):
+    response = submit_form(client, "/register", SIGN_UP | {"email": email})
+    assert "Enter a valid email address" in response.text
+    assert count_rows(User) == 0

@@ -1,9 +1,9 @@
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import EmailField, StringField
-from wtforms.validators import DataRequired, Email
+from wtforms import StringField
+from wtforms.validators import DataRequired
 
-from yumroad.forms import strip_filter
+from yumroad.forms import email_field, strip_filter
 
 
 class BuyForm(FlaskForm):
@@ -11,10 +11,9 @@ class BuyForm(FlaskForm):
 
 
 class GuestBuyForm(BuyForm):
-    email = EmailField(
+    email = email_field(
         "Your email",
-        filters=[strip_filter],
-        validators=[DataRequired("Enter the email to send the receipt to."), Email("Enter a valid email address.")],
+        "Enter the email to send the receipt to.",
         description="We send the receipt and the download link here.",
     )
 

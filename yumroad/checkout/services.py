@@ -16,7 +16,7 @@ from yumroad.checkout.providers import (
     payment_provider,
 )
 from yumroad.downloads.services import download_url
-from yumroad.emails import send_email
+from yumroad.emails import send_email_after_commit
 from yumroad.extensions import db
 from yumroad.models import Order, OrderStatus, PaymentEvent, Product, User, utc_now
 
@@ -174,7 +174,7 @@ def _move(order: Order, allowed: set[OrderStatus], new_status: OrderStatus, **va
 
 def _send_receipt_and_sale_notice(order: Order) -> None:
     product = order.product
-    send_email(
+    send_email_after_commit(
         order.buyer_email,
         f"Your receipt: {product.name}",
         "receipt",
@@ -182,8 +182,9 @@ def _send_receipt_and_sale_notice(order: Order) -> None:
         product=product,
         download_link=download_url(order),
         library_link=url_for("downloads.library", _external=True),
+        fresh_links_link=url_for("downloads.fresh_links", _external=True),
     )
-    send_email(
+    send_email_after_commit(
         product.creator.email,
         f"You made a sale: {product.name}",
         "sale",

@@ -31,7 +31,7 @@ def buy(product_id: int) -> str | Response:
     product = get_product(product_id)
     form = buy_form()
     if not form.validate_on_submit():
-        return render_template("products/show.html", product=product, buy_form=form), 400
+        return render_template("products/show.html", product=product, buy_form=form)
     buyer, email = (None, form.email.data) if isinstance(form, GuestBuyForm) else (current_user, current_user.email)
     try:
         order = start_purchase(product, buyer, email)
@@ -53,6 +53,9 @@ def pay(public_id: str) -> str | Response:
     order = _order(public_id)
     if order.status == OrderStatus.PAID:
         return redirect(url_for("checkout.done", public_id=order.public_id))
+    if order.product.is_deleted:
+        flash("This product is no longer for sale. Nothing was charged.", "warning")
+        return redirect(url_for("landing.index"))
     if order.provider == "stripe":
         return render_template("checkout/pay_stripe.html", order=order)
     form = TestCardForm()

@@ -94,9 +94,13 @@ def send_fresh_links(email: str) -> int:
     for order in orders:
         order.download_link_version += 1
         order.download_count = 0
-    db.session.commit()
     links = [(order, download_url(order)) for order in orders]
-    send_email(orders[0].buyer_email, "Your Yumroad download links", "fresh_links", links=links)
+    try:  # the old links keep working unless the new ones are sent
+        send_email(orders[0].buyer_email, "Your Yumroad download links", "fresh_links", links=links)
+    except Exception:
+        db.session.rollback()
+        raise
+    db.session.commit()
     return len(orders)
 
 

@@ -1,8 +1,8 @@
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo, Length
 
-from yumroad.forms import name_field, strip_filter
+from yumroad.forms import email_field, name_field, strip_filter
 from yumroad.models import STORE_NAME_MAX_LENGTH
 
 PASSWORD_MIN_LENGTH = 8
@@ -10,15 +10,7 @@ PASSWORD_MAX_LENGTH = 128
 
 
 class RegisterForm(FlaskForm):
-    email = EmailField(
-        "Email",
-        filters=[strip_filter],
-        # email-validator also refuses addresses longer than the column's 254 characters.
-        validators=[
-            DataRequired("Enter your email address."),
-            Email("Enter a valid email address, like you@example.com."),
-        ],
-    )
+    email = email_field("Email")
     password = PasswordField(
         "Password",
         validators=[

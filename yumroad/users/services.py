@@ -4,7 +4,7 @@ from flask import url_for
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from yumroad.emails import send_email
+from yumroad.emails import send_email_after_commit
 from yumroad.extensions import db
 from yumroad.models import Store, User, normalize_email
 
@@ -33,7 +33,7 @@ def register_creator(email: str, password: str, store_name: str) -> User:
         if _email_is_registered(user.email):  # a sign-up with the same email won the race
             raise EmailAlreadyRegistered(user.email) from error
         raise
-    send_email(
+    send_email_after_commit(
         user.email,
         "Welcome to Yumroad",
         "welcome",
