@@ -33,6 +33,7 @@ def make_app(folder: Path, **overrides: Any) -> Flask:
             "UPLOAD_FOLDER": str(folder / "uploads"),
             "MAIL_OUTBOX_FOLDER": str(folder / "outbox"),
             "PAYMENT_PROVIDER": "test",
+            "PUBLIC_URL": "http://yumroad.test",
             **overrides,
         }
     )

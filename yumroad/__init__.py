@@ -72,10 +72,10 @@ def register_blueprints(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from yumroad.sizes import format_size
-    from yumroad.templating import format_date, money, picture_url
+    from yumroad.templating import format_date, hours, money, picture_url
 
     app.add_template_global(picture_url)
-    for template_filter in (format_date, format_size, money):
+    for template_filter in (format_date, format_size, hours, money):
         app.add_template_filter(template_filter)
 
 
@@ -86,6 +86,8 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from yumroad.checkout.commands import send_receipts_command
     from yumroad.demo import seed_demo_command
 
-    app.cli.add_command(seed_demo_command)
+    for command in (seed_demo_command, send_receipts_command):
+        app.cli.add_command(command)

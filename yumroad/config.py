@@ -54,7 +54,8 @@ def settings_from_environment() -> dict[str, Any]:
         "STRIPE_API_BASE": os.environ.get("STRIPE_API_BASE") or None,
         "STRIPE_JS_URL": os.environ.get("STRIPE_JS_URL", "https://js.stripe.com/v3/"),
         # Where people reach the app: links in emails sent outside a request (e.g. flask seed-demo).
-        "PUBLIC_URL": os.environ.get("PUBLIC_URL", f"http://127.0.0.1:{os.environ.get('PORT', '5000')}"),
+        "PUBLIC_URL": os.environ.get("PUBLIC_URL") or None,
+        "PORT": _int_from_env("PORT", 5000),
         "DOWNLOAD_LINK_MAX_AGE": _int_from_env("DOWNLOAD_LINK_MAX_AGE", 24 * 3600),
         "DOWNLOAD_LIMIT": _int_from_env("DOWNLOAD_LIMIT", 5),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER") or None,
@@ -86,6 +87,17 @@ def finish_config(config: dict[str, Any], instance_path: str) -> None:
     if config["YUMROAD_ENV"] == "production" and config["SECRET_KEY"] == DEVELOPMENT_SECRET_KEY:
         raise RuntimeError("SECRET_KEY is the development default: set a real one in production")
     _check_payment_settings(config)
+    _check_mail_settings(config)
+
+
+def _check_mail_settings(config: dict[str, Any]) -> None:
+    production = config["YUMROAD_ENV"] == "production"
+    if config.get("PUBLIC_URL") is None:
+        if production:
+            raise RuntimeError("PUBLIC_URL must be set in production: emails link to it")
+        config["PUBLIC_URL"] = f"http://127.0.0.1:{config['PORT']}"
+    if production and not config.get("MAIL_SERVER"):
+        raise RuntimeError("MAIL_SERVER must be set in production: receipts would stay in a folder")
 
 
 def _check_payment_settings(config: dict[str, Any]) -> None:

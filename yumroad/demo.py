@@ -5,7 +5,6 @@ import random
 import zipfile
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 from PIL import Image, ImageDraw, ImageFont
 
@@ -14,6 +13,7 @@ from yumroad.checkout.services import pay_in_test_mode, start_purchase
 from yumroad.extensions import db
 from yumroad.models import User
 from yumroad.products.services import ProductDetails, Upload, create_product
+from yumroad.urls import link_building_context
 from yumroad.users.services import register_creator
 
 DEMO_PASSWORD = "yumroad-demo"
@@ -113,7 +113,7 @@ def seed_demo_command(if_empty: bool) -> None:
             click.echo("The database has data already: no demo data added.")
             return
         raise click.ClickException("The database has users already: seed an empty database.")
-    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):  # links in emails
+    with link_building_context():
         made = seed_demo()
     click.echo(f"Demo marketplace ready: {len(DEMO_CATALOGUE)} stores, {made} products.")
     click.echo(f"Log in as any demo creator, e.g. maya@example.com, with the password {DEMO_PASSWORD!r}.")

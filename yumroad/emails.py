@@ -14,25 +14,32 @@ from flask_mail import Message
 from yumroad.extensions import mail
 
 
+class EmailNotSent(Exception):
+    """The mail server (or the outbox folder) refused the message."""
+
+
 def send_email(to: str, subject: str, template: str, **context: object) -> None:
-    """Send an email now; raise if it cannot be sent."""
+    """Send an email now; raise EmailNotSent if it cannot be sent."""
     message = Message(
         subject=subject,
         recipients=[to],
         body=render_template(f"emails/{template}.txt", **context),
         html=render_template(f"emails/{template}.html", **context),
     )
-    if current_app.config["MAIL_SERVER"]:
-        mail.send(message)
-    else:
-        _keep_in_outbox(message)
+    try:
+        if current_app.config["MAIL_SERVER"]:
+            mail.send(message)
+        else:
+            _keep_in_outbox(message)
+    except Exception as error:  # SMTP errors, refused connections, headers that cannot be encoded...
+        raise EmailNotSent(f"{subject!r} to {to}: {error}") from error
 
 
 def send_email_after_commit(to: str, subject: str, template: str, **context: object) -> bool:
     """Send an email about something already saved: a failure is logged, and the request goes on."""
     try:
         send_email(to, subject, template, **context)
-    except Exception:
+    except EmailNotSent:
         current_app.logger.exception("could not send %r to %s", subject, to)
         return False
     return True

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from yumroad.extensions import db
-from yumroad.money import DEFAULT_CURRENCY, format_money
+from yumroad.money import DEFAULT_CURRENCY, format_price
 
 NAME_MIN_LENGTH = 4
 STORE_NAME_MAX_LENGTH = 80
@@ -74,7 +74,11 @@ def strip_invisible(text: str) -> str:
 
 def clean_name(name: str | None, max_length: int) -> str:
     """Return a store or product name stripped; raise ValueError if it is too short or too long."""
-    cleaned = strip_invisible(name or "")
+    # One line: runs of spaces, tabs and line breaks become one space; other control characters go.
+    visible = "".join(
+        character for character in (name or "") if unicodedata.category(character) != "Cc" or character.isspace()
+    )
+    cleaned = " ".join(strip_invisible(visible).split())
     if len(cleaned) < NAME_MIN_LENGTH:
         raise ValueError(f"The name must be at least {NAME_MIN_LENGTH} characters long.")
     if len(cleaned) > max_length:
@@ -188,7 +192,7 @@ class Product(db.Model):
 
     @property
     def display_price(self) -> str:
-        return "Free" if self.price_cents == 0 else format_money(self.price_cents, self.currency)
+        return format_price(self.price_cents, self.currency)
 
     @property
     def is_deleted(self) -> bool:
@@ -233,20 +237,28 @@ class Order(db.Model):
     amount_cents: Mapped[int] = mapped_column(Integer)
     currency: Mapped[str] = mapped_column(String(3))
     status: Mapped[OrderStatus] = mapped_column(
-        Enum(OrderStatus, native_enum=False, length=16, values_callable=lambda statuses: [s.value for s in statuses]),
+        Enum(
+            OrderStatus,
+            native_enum=False,
+            length=16,
+            create_constraint=True,
+            values_callable=lambda statuses: [status.value for status in statuses],
+        ),
         default=OrderStatus.PENDING,
     )
     provider: Mapped[str] = mapped_column(String(16))
     provider_reference: Mapped[str | None] = mapped_column(String(255), unique=True)
-    provider_client_secret: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, index=True)
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set once the receipt and the sale notice went out: `flask send-receipts` retries the others.
+    receipt_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     download_count: Mapped[int] = mapped_column(Integer, default=0)
     # Part of every download link: sending fresh links bumps it, and the old links stop working.
     download_link_version: Mapped[int] = mapped_column(Integer, default=1)
 
     product: Mapped[Product] = relationship(back_populates="orders")
     buyer: Mapped[User | None] = relationship(back_populates="orders")
+    payment_events: Mapped[list[PaymentEvent]] = relationship(back_populates="order")
 
     @validates("buyer_email")
     def validate_buyer_email(self, key: str, email: str) -> str:
@@ -254,7 +266,7 @@ class Order(db.Model):
 
     @property
     def display_amount(self) -> str:
-        return "Free" if self.amount_cents == 0 else format_money(self.amount_cents, self.currency)
+        return format_price(self.amount_cents, self.currency)
 
     def __repr__(self) -> str:
         return f"<Order {self.id} {self.status.value} {self.buyer_email}>"
@@ -269,3 +281,5 @@ class PaymentEvent(db.Model):
     type: Mapped[str] = mapped_column(String(64))
     order_id: Mapped[int | None] = mapped_column(ForeignKey("order.id"), index=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+    order: Mapped[Order | None] = relationship(back_populates="payment_events")

@@ -32,3 +32,8 @@ def format_money(cents: int, currency: str = DEFAULT_CURRENCY) -> str:
 def format_price_for_input(cents: int) -> str:
     """Return cents as the form shows them back to the user: 1250 -> '12.50'."""
     return f"{Decimal(cents) / 100:.2f}"
+
+
+def format_price(cents: int, currency: str = DEFAULT_CURRENCY) -> str:
+    """Return a price for a shop window: 0 -> 'Free', 1250 -> '$12.50'."""
+    return "Free" if cents == 0 else format_money(cents, currency)

@@ -20,5 +20,10 @@ def format_date(moment: datetime) -> str:
     return moment.strftime("%B %-d, %Y")
 
 
+def hours(seconds: int) -> int:
+    """Whole hours in a number of seconds, for "the link works for 24 hours"."""
+    return round(seconds / 3600)
+
+
 def money(cents: int, currency: str = DEFAULT_CURRENCY) -> str:
     return format_money(cents, currency)

@@ -267,4 +267,15 @@ def test_a_pending_order_of_a_deleted_product_is_not_offered_for_payment(client)
 def test_the_receipt_links_to_fresh_links(app, client):
     pay(client, buy_as_guest(client, sellable_product()).location, SUCCEEDS)
     [receipt] = emails_to(app, "guest@example.com")
-    assert "http://localhost/download/fresh-links" in links_in(receipt)
+    assert "http://yumroad.test/download/fresh-links" in links_in(receipt)
+
+
+def test_only_the_browser_that_bought_sees_the_download_on_the_thank_you_page(app, client):
+    done_page = f"{buy_as_guest(client, sellable_product()).location}/done"
+    pay(client, done_page.removesuffix("/done"), SUCCEEDS)
+    assert page(client.get(done_page)).select("main a.btn[href*='/download/']")
+
+    stranger = app.test_client()
+    html = page(stranger.get(done_page))
+    assert not html.select("main a.btn[href*='/download/']")
+    assert "We sent the receipt and the download link to guest@example.com" in html.text

@@ -70,3 +70,16 @@ def test_the_stripe_webhook_needs_no_token_but_a_signature(client):
     response = client.post("/webhooks/stripe", data=b"{}", headers={"Stripe-Signature": "t=1,v1=bad"})
     assert response.status_code == 400
     assert response.json == {"error": "invalid webhook"}
+
+
+def test_paying_and_asking_for_fresh_links_need_the_token(client):
+    product = sellable_product()
+    submit_form(client, f"/product/{product.id}", {"email": "guest@example.com"}, selector="form[action$='/buy']")
+    [order] = all_rows(Order)
+    assert client.post(f"/checkout/{order.public_id}", data={"card_number": "4242424242424242"}).status_code == 400
+    assert all_rows(Order)[0].status.value == "pending"
+    paid = submit_form(client, f"/checkout/{order.public_id}", {"card_number": "4242424242424242"})
+    assert paid.location == f"/checkout/{order.public_id}/done"
+
+    assert client.post("/download/fresh-links", data={"email": "guest@example.com"}).status_code == 400
+    assert submit_form(client, "/download/fresh-links", {"email": "guest@example.com"}).status_code == 302

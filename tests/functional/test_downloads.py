@@ -10,7 +10,7 @@ from tests.factories import ProductFactory, UserFactory, give_file, sellable_pro
 from tests.mailbox import emails_to, links_in, path_of
 from yumroad.checkout.providers import TEST_CARD_SUCCEEDS
 from yumroad.checkout.services import pay_in_test_mode, start_purchase
-from yumroad.downloads.services import download_url
+from yumroad.downloads.services import MAX_FRESH_LINKS, download_url
 from yumroad.models import Order
 from yumroad.product_files import file_path
 
@@ -141,10 +141,33 @@ def test_a_store_owner_is_in_the_nav_with_sales_and_library(log_in, creator):
     assert nav.select_one(f"a[href='/store/{creator.store.id}/sales']")
 
 
-def test_a_file_missing_from_storage_is_a_clear_404(client, caplog):
+def test_a_file_missing_from_storage_is_a_clear_404_that_uses_no_download(client, caplog):
     order = paid_order()
     os.remove(file_path(order.product.file))
     response = client.get(link_of(order))
     assert response.status_code == 404
     assert "This file is missing." in response.text
     assert "is missing from storage" in caplog.text
+    assert all_rows(Order)[0].download_count == 0
+
+
+def test_head_requests_and_resumed_downloads_do_not_count(client):
+    link = link_of(paid_order(give_file(ProductFactory(), b"0123456789")))
+
+    assert client.head(link, buffered=True).status_code == 200
+    resumed = client.get(link, headers={"Range": "bytes=5-"}, buffered=True)
+    assert (resumed.status_code, resumed.data) == (206, b"56789")
+    assert all_rows(Order)[0].download_count == 0
+
+    from_the_start = client.get(link, headers={"Range": "bytes=0-4"}, buffered=True)
+    assert (from_the_start.status_code, from_the_start.data) == (206, b"01234")
+    assert all_rows(Order)[0].download_count == 1
+
+
+def test_fresh_links_are_sent_a_bounded_number_of_times(app, client):
+    paid_order()
+    for _ in range(MAX_FRESH_LINKS + 2):
+        submit_form(client, "/download/fresh-links", {"email": "buyer@example.com"})
+    fresh_emails = [m for m in emails_to(app, "buyer@example.com") if m["Subject"] == "Your Yumroad download links"]
+    assert len(fresh_emails) == MAX_FRESH_LINKS
+    assert all_rows(Order)[0].download_link_version == MAX_FRESH_LINKS + 1

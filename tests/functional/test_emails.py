@@ -12,6 +12,8 @@ from tests.database import all_rows, count_rows
 from tests.factories import sellable_product
 from tests.mailbox import sent_emails, text_of
 from tests.servers import free_port
+from yumroad.checkout.providers import TEST_CARD_SUCCEEDS
+from yumroad.checkout.services import pay_in_test_mode, start_purchase
 from yumroad.models import Order, OrderStatus, User
 
 SIGN_UP = {"email": "new@example.com", "password": "long enough", "confirm": "long enough", "store_name": "Real Store"}
@@ -58,7 +60,7 @@ def test_without_mail_server_mail_goes_to_the_outbox_and_the_console(app, client
 
     [welcome] = sent_emails(app)
     assert welcome["Subject"] == "Welcome to Yumroad"
-    assert 'Your store "Real Store" is open: http://localhost/store/1' in text_of(welcome)
+    assert 'Your store "Real Store" is open: http://yumroad.test/store/1' in text_of(welcome)
     assert "email to new@example.com: Welcome to Yumroad" in capsys.readouterr().err
 
 
@@ -68,6 +70,7 @@ def test_a_payment_stands_when_its_receipt_cannot_be_sent(tmp_path, caplog):
     client = app.test_client()
     with app.test_request_context():
         product = sellable_product()
+        name = product.name
         pay_page = submit_form(
             client, f"/product/{product.id}", {"email": "buyer@example.com"}, selector="form[action$='/buy']"
         ).location
@@ -79,6 +82,14 @@ def test_a_payment_stands_when_its_receipt_cannot_be_sent(tmp_path, caplog):
         assert order.status == OrderStatus.PAID
         assert "could not send 'Your receipt" in caplog.text
         assert client.get(response.location).status_code == 200
+        assert order.receipt_sent_at is None
+
+    # The mail server is back: the command sends what could not go out, once.
+    app.config["MAIL_SERVER"] = None  # to the outbox folder this time
+    assert "Sent 1 receipt." in app.test_cli_runner().invoke(args=["send-receipts"]).output
+    subjects = [message["Subject"] for message in sent_emails(app)]
+    assert subjects == [f"Your receipt: {name}", f"You made a sale: {name}"]
+    assert "Sent 0 receipts." in app.test_cli_runner().invoke(args=["send-receipts"]).output
     drop_everything(app)
 
 
@@ -87,3 +98,18 @@ def test_sign_up_refuses_an_address_mail_cannot_reach(client, email):
     response = submit_form(client, "/register", SIGN_UP | {"email": email})
     assert "Enter a valid email address" in response.text
     assert count_rows(User) == 0
+
+
+def test_fresh_links_when_mail_is_down_change_nothing(tmp_path):
+    app = make_app(tmp_path, MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_SUPPRESS_SEND=False)
+    client = app.test_client()
+    with app.test_request_context():
+        order = start_purchase(sellable_product(), None, "buyer@example.com")
+        pay_in_test_mode(order, TEST_CARD_SUCCEEDS)
+
+        response = submit_form(client, "/download/fresh-links", {"email": "buyer@example.com"})
+
+        assert response.status_code == 200
+        assert "We could not send email just now" in response.text
+        assert all_rows(Order)[0].download_link_version == 1
+    drop_everything(app)

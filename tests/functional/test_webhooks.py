@@ -9,11 +9,10 @@ from tests.database import all_rows, count_rows
 from tests.factories import sellable_product
 from tests.mailbox import emails_to, sent_emails
 from tests.stripe_events import WEBHOOK_SECRET, payment_event, signed
+from yumroad.checkout.services import FAILED, SUCCEEDED
+from yumroad.downloads.services import download_url
 from yumroad.extensions import db
 from yumroad.models import Order, OrderStatus, PaymentEvent
-
-SUCCEEDED = "payment_intent.succeeded"
-FAILED = "payment_intent.payment_failed"
 
 
 @pytest.fixture
@@ -45,7 +44,7 @@ def post(client, event, **signing):
 
 
 def status_of(order: Order) -> OrderStatus:
-    return all_rows(Order)[0].status
+    return next(row.status for row in all_rows(Order) if row.id == order.id)
 
 
 def test_a_succeeded_payment_marks_the_order_paid_and_sends_the_receipt(app, client, order):
@@ -106,7 +105,7 @@ def test_the_same_event_twice_is_handled_once(app, client, order):
     assert len(emails_to(app, "buyer@example.com")) == 1
 
 
-def test_two_success_events_for_one_order_fulfil_it_once(app, client, order):
+def test_two_success_events_one_after_the_other_fulfil_it_once(app, client, order):
     assert post(client, payment_event(SUCCEEDED, "pi_123", 1250)).json["outcome"] == "paid"
     assert post(client, payment_event(SUCCEEDED, "pi_123", 1250)).json["outcome"] == "unchanged"
     assert len(emails_to(app, "buyer@example.com")) == 1
@@ -144,6 +143,49 @@ def test_a_payment_of_the_wrong_amount_does_not_fulfil(app, client, order, amoun
 
 
 def test_other_event_types_are_acknowledged_and_ignored(client, order):
-    event = payment_event("charge.refunded", "pi_123", 1250)
+    event = payment_event("customer.created", "pi_123", 1250)
     assert post(client, event).json == {"received": True, "outcome": "ignored"}
     assert count_rows(PaymentEvent) == 0
+
+
+def refund_event(payment_intent: str) -> dict:
+    event = payment_event("charge.refunded", "ch_1", 1250)
+    event["data"]["object"] = {"id": "ch_1", "object": "charge", "payment_intent": payment_intent, "refunded": True}
+    return event
+
+
+def test_a_refund_marks_a_paid_order_refunded_and_stops_its_downloads(client, order):
+    post(client, payment_event(SUCCEEDED, "pi_123", 1250))
+    with client.application.test_request_context():
+        link = download_url(all_rows(Order)[0])
+
+    assert post(client, refund_event("pi_123")).json["outcome"] == "refunded"
+
+    assert status_of(order) == OrderStatus.REFUNDED
+    assert client.get(link).status_code == 410
+
+
+def test_a_refund_of_an_unpaid_order_changes_nothing(client, order):
+    assert post(client, refund_event("pi_123")).json["outcome"] == "unchanged"
+    assert status_of(order) == OrderStatus.PENDING
+
+
+@pytest.mark.parametrize("payment", [{}, {"id": None}, {"amount": 1250}])
+def test_an_event_without_a_payment_id_matches_no_order(client, payment):
+    # An order whose payment never started has no reference: a missing id must not match it.
+    pending = Order(product=sellable_product(), buyer_email="x@example.com", amount_cents=1250, currency="USD")
+    pending.provider = "stripe"
+    db.session.add(pending)
+    db.session.commit()
+    event = payment_event(SUCCEEDED, "unused", 1250)
+    event["data"]["object"] = payment
+
+    assert post(client, event).json["outcome"] == "unknown order"
+    assert all_rows(Order)[0].status == OrderStatus.PENDING
+
+
+def test_the_amount_received_is_what_counts(client, order):
+    event = payment_event(SUCCEEDED, "pi_123", 1250)
+    event["data"]["object"]["amount_received"] = 125
+    assert post(client, event).json["outcome"] == "amount mismatch"
+    assert status_of(order) == OrderStatus.PENDING

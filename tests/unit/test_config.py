@@ -7,7 +7,8 @@ from yumroad.config import DEVELOPMENT_SECRET_KEY, STRIPE_KEYS
 @pytest.fixture
 def clean_environment(monkeypatch):
     names = ("YUMROAD_ENV", "SECRET_KEY", "DATABASE_URL", "UPLOAD_FOLDER", "MAX_PICTURE_SIZE", "FLASK_SECRET_KEY")
-    for name in (*names, "MAX_CONTENT_LENGTH", "MAX_PRODUCT_FILE_SIZE", "PAYMENT_PROVIDER", *STRIPE_KEYS):
+    others = ("MAX_CONTENT_LENGTH", "MAX_PRODUCT_FILE_SIZE", "PAYMENT_PROVIDER", "PUBLIC_URL", "MAIL_SERVER", "PORT")
+    for name in (*names, *others, *STRIPE_KEYS):
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
 
@@ -68,6 +69,8 @@ def test_production_starts_with_a_real_secret_key_and_stripe(clean_environment):
     clean_environment.setenv("PAYMENT_PROVIDER", "stripe")
     for key in STRIPE_KEYS:
         clean_environment.setenv(key, f"{key.lower()}-value")
+    clean_environment.setenv("PUBLIC_URL", "https://yumroad.example")
+    clean_environment.setenv("MAIL_SERVER", "smtp.yumroad.example")
     app = create_app()
     assert app.config["SECRET_KEY"] == "a-real-random-secret"
     assert app.config["STRIPE_WEBHOOK_SECRET"] == "stripe_webhook_secret-value"
@@ -99,3 +102,27 @@ def test_the_request_size_limit_fits_a_product_form(clean_environment):
     assert create_app().config["MAX_CONTENT_LENGTH"] == 1500 + 1024 * 1024
     clean_environment.setenv("MAX_CONTENT_LENGTH", "2000")
     assert create_app().config["MAX_CONTENT_LENGTH"] == 2000
+
+
+@pytest.mark.parametrize(
+    ("missing", "message"), [("PUBLIC_URL", "PUBLIC_URL must be set"), ("MAIL_SERVER", "MAIL_SERVER must be set")]
+)
+def test_production_needs_a_public_url_and_a_mail_server(clean_environment, missing, message):
+    settings = {
+        "YUMROAD_ENV": "production",
+        "SECRET_KEY": "a-real-random-secret",
+        "PAYMENT_PROVIDER": "stripe",
+        "PUBLIC_URL": "https://yumroad.example",
+        "MAIL_SERVER": "smtp.yumroad.example",
+        **{key: "value" for key in STRIPE_KEYS},
+    }
+    for name, value in settings.items():
+        if name != missing:
+            clean_environment.setenv(name, value)
+    with pytest.raises(RuntimeError, match=message):
+        create_app()
+
+
+def test_the_public_url_defaults_to_the_local_server(clean_environment):
+    clean_environment.setenv("PORT", "8123")
+    assert create_app().config["PUBLIC_URL"] == "http://127.0.0.1:8123"

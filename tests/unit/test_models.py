@@ -76,6 +76,11 @@ def test_names_need_a_letter_or_a_digit():
     assert Product(name="写真の本").name == "写真の本"
 
 
+def test_names_are_one_line():
+    assert Product(name="Flask\r\nBcc: everyone@example.com").name == "Flask Bcc: everyone@example.com"
+    assert Store(name="Tabs\tand\x07bells   here").name == "Tabs andbells here"
+
+
 def test_names_are_stored_stripped():
     assert Store(name="  Maya's Kits ").name == "Maya's Kits"
     assert Product(name=" Book ").name == "Book"

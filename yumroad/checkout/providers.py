@@ -9,7 +9,6 @@ or from the test-mode payment page.
 """
 
 import secrets
-from dataclasses import dataclass
 from typing import Protocol
 
 import stripe
@@ -25,23 +24,24 @@ class PaymentProviderUnavailable(Exception):
     """The provider could not start a payment (network, keys, or its own outage)."""
 
 
-@dataclass(frozen=True)
-class PaymentStart:
-    reference: str  # the provider's id for this payment, e.g. a PaymentIntent id
-    client_secret: str | None = None  # what the payment page needs to confirm it, if anything
-
-
 class PaymentProvider(Protocol):
     name: str
 
-    def start_payment(self, order: Order) -> PaymentStart: ...
+    def start_payment(self, order: Order) -> str:
+        """Start paying for an order; return the provider's id for the payment."""
+
+    def client_secret(self, order: Order) -> str | None:
+        """What the payment page needs to confirm the payment, if anything (read, never stored)."""
 
 
 class TestModeProvider:
     name = "test"
 
-    def start_payment(self, order: Order) -> PaymentStart:
-        return PaymentStart(reference=f"pi_test_{secrets.token_hex(12)}")
+    def start_payment(self, order: Order) -> str:
+        return f"pi_test_{secrets.token_hex(12)}"
+
+    def client_secret(self, order: Order) -> str | None:
+        return None
 
 
 class StripeProvider:
@@ -51,7 +51,7 @@ class StripeProvider:
         addresses = {"api": api_base} if api_base else None
         self.client = stripe.StripeClient(secret_key, base_addresses=addresses, max_network_retries=2)
 
-    def start_payment(self, order: Order) -> PaymentStart:
+    def start_payment(self, order: Order) -> str:
         try:
             intent = self.client.v1.payment_intents.create(
                 params={
@@ -65,7 +65,13 @@ class StripeProvider:
             )
         except stripe.StripeError as error:
             raise PaymentProviderUnavailable(str(error)) from error
-        return PaymentStart(reference=intent.id, client_secret=intent.client_secret)
+        return intent.id
+
+    def client_secret(self, order: Order) -> str | None:
+        try:
+            return self.client.v1.payment_intents.retrieve(order.provider_reference).client_secret
+        except stripe.StripeError as error:
+            raise PaymentProviderUnavailable(str(error)) from error
 
 
 def payment_provider() -> PaymentProvider:

@@ -3,11 +3,13 @@
 import json
 import logging
 import secrets
+from enum import StrEnum
 from typing import Any
 
 import stripe
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from yumroad.checkout.providers import (
     TEST_CARD_DECLINED,
@@ -15,15 +17,17 @@ from yumroad.checkout.providers import (
     PaymentProviderUnavailable,
     payment_provider,
 )
-from yumroad.downloads.services import download_url
+from yumroad.downloads.services import emailed_download_url
 from yumroad.emails import send_email_after_commit
 from yumroad.extensions import db
 from yumroad.models import Order, OrderStatus, PaymentEvent, Product, User, utc_now
+from yumroad.urls import public_url_for
 
 logger = logging.getLogger(__name__)
 
 SUCCEEDED = "payment_intent.succeeded"
 FAILED = "payment_intent.payment_failed"
+REFUNDED = "charge.refunded"
 
 
 class CannotBuyOwnProduct(Exception):
@@ -72,20 +76,31 @@ def start_purchase(product: Product, buyer: User | None, email: str) -> Order:
         _fulfil(order)
         return order
     try:
-        started = provider.start_payment(order)
+        order.provider_reference = provider.start_payment(order)
     except PaymentProviderUnavailable as error:
         logger.warning("could not start the payment of order %s: %s", order.id, error)
         raise PaymentUnavailable(order.public_id) from error
-    order.provider_reference = started.reference
-    order.provider_client_secret = started.client_secret
     db.session.commit()
     return order
 
 
-def pay_in_test_mode(order: Order, card_number: str) -> str:
-    """Pay with a test card, through the same event handling as Stripe's webhook.
+def get_order(public_id: str) -> Order:
+    """Return the order with this public id, with its product; 404 if there is none."""
+    return db.one_or_404(db.select(Order).options(joinedload(Order.product)).where(Order.public_id == public_id))
 
-    Raises UnknownTestCard. Returns what `handle_payment_event` returns.
+
+def payment_page_secret(order: Order) -> str | None:
+    """What the payment page gives the provider's script, read from the provider; raise PaymentUnavailable."""
+    try:
+        return payment_provider().client_secret(order)
+    except PaymentProviderUnavailable as error:
+        raise PaymentUnavailable(order.public_id) from error
+
+
+def pay_in_test_mode(order: Order, card_number: str) -> bool:
+    """Pay with a test card, through the same event handling as Stripe's webhook; True if now paid.
+
+    Raises UnknownTestCard.
     """
     digits = "".join(character for character in card_number if character.isdigit())
     if digits not in (TEST_CARD_SUCCEEDS, TEST_CARD_DECLINED):
@@ -102,7 +117,9 @@ def pay_in_test_mode(order: Order, card_number: str) -> str:
             }
         },
     }
-    return handle_payment_event(event)
+    handle_payment_event(event)
+    db.session.refresh(order)
+    return order.status == OrderStatus.PAID
 
 
 def verify_stripe_webhook(payload: bytes, signature_header: str | None) -> dict[str, Any]:
@@ -120,35 +137,60 @@ def verify_stripe_webhook(payload: bytes, signature_header: str | None) -> dict[
     return event
 
 
-def handle_payment_event(event: dict[str, Any]) -> str:
-    """Apply a payment event to its order, once; return what happened, for logs and tests.
+class Outcome(StrEnum):
+    """What a payment event did to its order."""
 
-    The outcome is one of: 'paid', 'failed', 'unchanged' (the order had moved on already),
-    'duplicate' (this event was handled before), 'ignored' (a type we do not act on),
-    'unknown order', 'amount mismatch'.
-    """
-    if event["type"] not in (SUCCEEDED, FAILED):
-        return "ignored"
+    PAID = "paid"
+    FAILED = "failed"
+    REFUNDED = "refunded"
+    UNCHANGED = "unchanged"  # the order had moved on already
+    DUPLICATE = "duplicate"  # this very event was handled before
+    IGNORED = "ignored"  # a type of event we do not act on
+    UNKNOWN_ORDER = "unknown order"
+    AMOUNT_MISMATCH = "amount mismatch"
+
+
+def handle_payment_event(event: dict[str, Any]) -> Outcome:
+    """Apply a payment event to its order, once; return what happened, for logs and tests."""
+    if event["type"] not in (SUCCEEDED, FAILED, REFUNDED):
+        return Outcome.IGNORED
     payment = event.get("data", {}).get("object", {})
-    order = db.session.scalar(db.select(Order).where(Order.provider_reference == payment.get("id")))
+    # A refund event carries the charge; its PaymentIntent is what the order knows.
+    reference = payment.get("payment_intent") if event["type"] == REFUNDED else payment.get("id")
+    order = db.session.scalar(db.select(Order).where(Order.provider_reference == reference)) if reference else None
     if order is None:
-        logger.warning("payment event %s for an unknown payment %s", event["id"], payment.get("id"))
-        return "unknown order"
-    db.session.add(PaymentEvent(id=event["id"], type=event["type"], order_id=order.id))
+        logger.warning("payment event %s for an unknown payment %s", event["id"], reference)
+        return Outcome.UNKNOWN_ORDER
+    db.session.add(PaymentEvent(id=event["id"], type=event["type"], order=order))
     try:
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
-        return "duplicate"
+        return Outcome.DUPLICATE
     if event["type"] == FAILED:
-        changed = _move(order, {OrderStatus.PENDING}, OrderStatus.FAILED)
-        db.session.commit()
-        return "failed" if changed else "unchanged"
-    if payment.get("amount") != order.amount_cents or str(payment.get("currency")).lower() != order.currency.lower():
+        return _settle(order, {OrderStatus.PENDING}, OrderStatus.FAILED, Outcome.FAILED)
+    if event["type"] == REFUNDED:
+        return _settle(order, {OrderStatus.PAID}, OrderStatus.REFUNDED, Outcome.REFUNDED)
+    received = payment.get("amount_received", payment.get("amount"))
+    if received != order.amount_cents or str(payment.get("currency")).lower() != order.currency.lower():
         logger.error("payment event %s does not match order %s's amount: not fulfilled", event["id"], order.id)
         db.session.commit()
-        return "amount mismatch"
-    return "paid" if _fulfil(order) else "unchanged"
+        return Outcome.AMOUNT_MISMATCH
+    return Outcome.PAID if _fulfil(order) else Outcome.UNCHANGED
+
+
+def send_unsent_receipts() -> int:
+    """Send the receipts and sale notices that failed to go out after payment; return how many went."""
+    unsent = db.session.scalars(
+        db.select(Order).where(Order.status == OrderStatus.PAID, Order.receipt_sent_at.is_(None))
+    ).all()
+    return sum(_send_receipt_and_sale_notice(order) for order in unsent)
+
+
+def _settle(order: Order, allowed: set[OrderStatus], new_status: OrderStatus, outcome: Outcome) -> Outcome:
+    changed = _move(order, allowed, new_status)
+    db.session.commit()
+    return outcome if changed else Outcome.UNCHANGED
 
 
 def _fulfil(order: Order) -> bool:
@@ -172,23 +214,27 @@ def _move(order: Order, allowed: set[OrderStatus], new_status: OrderStatus, **va
     return result.rowcount == 1
 
 
-def _send_receipt_and_sale_notice(order: Order) -> None:
+def _send_receipt_and_sale_notice(order: Order) -> bool:
+    """Email the buyer and the creator; on success, note it on the order. Failures are logged."""
     product = order.product
-    send_email_after_commit(
+    sent = send_email_after_commit(
         order.buyer_email,
         f"Your receipt: {product.name}",
         "receipt",
         order=order,
         product=product,
-        download_link=download_url(order),
-        library_link=url_for("downloads.library", _external=True),
-        fresh_links_link=url_for("downloads.fresh_links", _external=True),
-    )
-    send_email_after_commit(
+        download_link=emailed_download_url(order),
+        library_link=public_url_for("downloads.library"),
+        fresh_links_link=public_url_for("downloads.fresh_links"),
+    ) and send_email_after_commit(
         product.creator.email,
         f"You made a sale: {product.name}",
         "sale",
         order=order,
         product=product,
-        sales_link=url_for("stores.sales", store_id=product.store_id, _external=True) if product.store_id else None,
+        sales_link=public_url_for("stores.sales", store_id=product.store_id) if product.store_id else None,
     )
+    if sent:
+        order.receipt_sent_at = utc_now()
+        db.session.commit()
+    return sent

@@ -1,4 +1,4 @@
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -9,21 +9,36 @@ from yumroad.checkout.services import (
     PaymentUnavailable,
     ProductNotForSale,
     UnknownTestCard,
+    get_order,
     handle_payment_event,
     pay_in_test_mode,
+    payment_page_secret,
     start_purchase,
     verify_stripe_webhook,
 )
 from yumroad.downloads.services import download_url
-from yumroad.extensions import csrf, db
+from yumroad.extensions import csrf
 from yumroad.models import Order, OrderStatus
 from yumroad.products.services import get_product
 
 bp = Blueprint("checkout", __name__)
 
+REMEMBERED_ORDERS = 20  # orders this browser bought, whose thank-you pages offer the download
+PURCHASE_PROBLEMS = {
+    CannotBuyOwnProduct: ("This is your own product: buyers see the Buy button here.", "info"),
+    ProductNotForSale: ("This product is not for sale yet.", "warning"),
+    PaymentUnavailable: ("Payments are not available right now. Nothing was charged: please try again soon.", "danger"),
+}
 
-def _order(public_id: str) -> Order:
-    return db.one_or_404(db.select(Order).where(Order.public_id == public_id))
+
+def _remember_buying(order: Order) -> None:
+    session["orders"] = [order.public_id, *session.get("orders", [])][:REMEMBERED_ORDERS]
+
+
+def _bought_here(order: Order) -> bool:
+    """The download is on the thank-you page only for whoever bought: anyone else has the email."""
+    mine = current_user.is_authenticated and order.buyer_id == current_user.id
+    return mine or order.public_id in session.get("orders", [])
 
 
 @bp.post("/product/<int:product_id>/buy")
@@ -35,47 +50,48 @@ def buy(product_id: int) -> str | Response:
     buyer, email = (None, form.email.data) if isinstance(form, GuestBuyForm) else (current_user, current_user.email)
     try:
         order = start_purchase(product, buyer, email)
-    except CannotBuyOwnProduct:
-        flash("This is your own product: buyers see the Buy button here.", "info")
-    except ProductNotForSale:
-        flash("This product is not for sale yet.", "warning")
-    except PaymentUnavailable:
-        flash("Payments are not available right now. Nothing was charged: please try again soon.", "danger")
-    else:
-        if order.status == OrderStatus.PAID:
-            return redirect(url_for("checkout.done", public_id=order.public_id))
-        return redirect(url_for("checkout.pay", public_id=order.public_id))
-    return redirect(url_for("products.show", product_id=product.id))
+    except tuple(PURCHASE_PROBLEMS) as problem:
+        flash(*PURCHASE_PROBLEMS[type(problem)])
+        return redirect(url_for("products.show", product_id=product.id))
+    _remember_buying(order)
+    next_page = "checkout.done" if order.status == OrderStatus.PAID else "checkout.pay"
+    return redirect(url_for(next_page, public_id=order.public_id))
 
 
 @bp.route("/checkout/<public_id>", methods=["GET", "POST"])
 def pay(public_id: str) -> str | Response:
-    order = _order(public_id)
+    order = get_order(public_id)
     if order.status == OrderStatus.PAID:
         return redirect(url_for("checkout.done", public_id=order.public_id))
     if order.product.is_deleted:
         flash("This product is no longer for sale. Nothing was charged.", "warning")
         return redirect(url_for("landing.index"))
     if order.provider == "stripe":
-        return render_template("checkout/pay_stripe.html", order=order)
+        return _pay_with_stripe(order)
     form = TestCardForm()
     if form.validate_on_submit():
         try:
-            pay_in_test_mode(order, form.card_number.data)
-        except UnknownTestCard:
-            form.card_number.errors.append("In test mode, use 4242 4242 4242 4242 or 4000 0000 0000 0002.")
-        else:
-            db.session.refresh(order)
-            if order.status == OrderStatus.PAID:
+            if pay_in_test_mode(order, form.card_number.data):
                 return redirect(url_for("checkout.done", public_id=order.public_id))
             form.card_number.errors.append("Your card was declined. Try another card.")
+        except UnknownTestCard:
+            form.card_number.errors.append("In test mode, use 4242 4242 4242 4242 or 4000 0000 0000 0002.")
     return render_template("checkout/pay_test.html", order=order, form=form)
+
+
+def _pay_with_stripe(order: Order) -> str | Response:
+    try:
+        client_secret = payment_page_secret(order)
+    except PaymentUnavailable:
+        flash(*PURCHASE_PROBLEMS[PaymentUnavailable])
+        return redirect(url_for("products.show", product_id=order.product_id))
+    return render_template("checkout/pay_stripe.html", order=order, client_secret=client_secret)
 
 
 @bp.get("/checkout/<public_id>/done")
 def done(public_id: str) -> str:
-    order = _order(public_id)
-    link = download_url(order) if order.status == OrderStatus.PAID else None
+    order = get_order(public_id)
+    link = download_url(order) if order.status == OrderStatus.PAID and _bought_here(order) else None
     return render_template("checkout/done.html", order=order, download_link=link)
 
 

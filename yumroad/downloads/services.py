@@ -1,13 +1,17 @@
 """Download links: signed, expiring, counted, and replaceable by fresh ones sent to the buyer."""
 
+import os
+
 from flask import current_app, url_for
 from flask_sqlalchemy.pagination import Pagination
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.orm import joinedload
 
-from yumroad.emails import send_email
+from yumroad.emails import EmailNotSent, send_email
 from yumroad.extensions import db
 from yumroad.models import Order, OrderStatus, Product, User, normalize_email
+from yumroad.product_files import file_path
+from yumroad.urls import public_url_for
 
 SALT = "yumroad-download"
 
@@ -34,20 +38,37 @@ class ExhaustedLink(DownloadLinkProblem):
     reason = "This download link has been used as many times as it allows."
 
 
+class MissingFile(DownloadLinkProblem):
+    reason = "This file is missing. The creator has been told; please try again later."
+
+
+# Each order's links can be sent afresh this many times: with DOWNLOAD_LIMIT downloads each time,
+# that bounds what one purchase can be downloaded, however often someone asks for fresh links.
+MAX_FRESH_LINKS = 3
+
+
 def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
 
 
+def _token(order: Order) -> str:
+    return _serializer().dumps([order.public_id, order.download_link_version])
+
+
 def download_url(order: Order) -> str:
-    """Return a full, signed download link for a paid order, valid for DOWNLOAD_LINK_MAX_AGE seconds."""
-    token = _serializer().dumps([order.public_id, order.download_link_version])
-    return url_for("downloads.download", token=token, _external=True)
+    """Return a signed download link for a paid order, valid for DOWNLOAD_LINK_MAX_AGE seconds."""
+    return url_for("downloads.download", token=_token(order))
 
 
-def claim_download(token: str) -> Order:
-    """Check a link and count one download; return its order with its product.
+def emailed_download_url(order: Order) -> str:
+    """The same link, in full, for an email."""
+    return public_url_for("downloads.download", token=_token(order))
 
-    Raises TamperedLink, ExpiredLink, ReplacedLink or ExhaustedLink.
+
+def claim_download(token: str, count: bool = True) -> Order:
+    """Check a link and (if `count`) count one download; return its order with its product.
+
+    Raises TamperedLink, ExpiredLink, ReplacedLink, ExhaustedLink or MissingFile.
     """
     try:
         public_id, version = _serializer().loads(token, max_age=current_app.config["DOWNLOAD_LINK_MAX_AGE"])
@@ -60,6 +81,11 @@ def claim_download(token: str) -> Order:
         raise TamperedLink
     if version != order.download_link_version:
         raise ReplacedLink
+    if not os.path.exists(file_path(order.product.file)):
+        current_app.logger.error("the file of product %s is missing from storage", order.product.id)
+        raise MissingFile
+    if not count:
+        return order
     # One statement that counts and checks the limit at once, so parallel downloads cannot pass it.
     counted = db.session.execute(
         db.update(Order)
@@ -79,13 +105,18 @@ def claim_download(token: str) -> Order:
 def send_fresh_links(email: str) -> int:
     """Email fresh download links for every paid order of this email; the old links stop working.
 
-    Returns how many orders the email holds (the page never says: that would tell who bought what).
+    Each order gets fresh links at most MAX_FRESH_LINKS times. Returns how many orders got links
+    (the page never says: that would tell who bought what). Raises EmailNotSent, changing nothing.
     """
     orders = list(
         db.session.scalars(
             db.select(Order)
             .options(joinedload(Order.product))
-            .where(Order.buyer_email == normalize_email(email), Order.status == OrderStatus.PAID)
+            .where(
+                Order.buyer_email == normalize_email(email),
+                Order.status == OrderStatus.PAID,
+                Order.download_link_version <= MAX_FRESH_LINKS,
+            )
             .order_by(Order.created_at.desc())
         )
     )
@@ -94,10 +125,10 @@ def send_fresh_links(email: str) -> int:
     for order in orders:
         order.download_link_version += 1
         order.download_count = 0
-    links = [(order, download_url(order)) for order in orders]
+    links = [(order, emailed_download_url(order)) for order in orders]
     try:  # the old links keep working unless the new ones are sent
         send_email(orders[0].buyer_email, "Your Yumroad download links", "fresh_links", links=links)
-    except Exception:
+    except EmailNotSent:
         db.session.rollback()
         raise
     db.session.commit()

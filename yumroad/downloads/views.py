@@ -1,27 +1,37 @@
-import os
-
-from flask import Blueprint, current_app, flash, redirect, render_template, send_file, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from yumroad.downloads.forms import FreshLinksForm
-from yumroad.downloads.services import DownloadLinkProblem, claim_download, download_url, purchases_of, send_fresh_links
+from yumroad.downloads.services import (
+    DownloadLinkProblem,
+    MissingFile,
+    claim_download,
+    download_url,
+    purchases_of,
+    send_fresh_links,
+)
+from yumroad.emails import EmailNotSent
 from yumroad.pagination import requested_page
 from yumroad.product_files import file_path
 
 bp = Blueprint("downloads", __name__)
 
 
+def _is_a_new_download() -> bool:
+    """A GET of the whole file, or of its start: not a HEAD, nor a resumed or parallel range."""
+    return request.method == "GET" and (request.range is None or request.range.ranges[0][0] == 0)
+
+
 @bp.get("/download/<token>")
 def download(token: str) -> Response | tuple[str, int]:
     try:
-        order = claim_download(token)
+        order = claim_download(token, count=_is_a_new_download())
+    except MissingFile as problem:
+        return render_template("downloads/problem.html", reason=problem.reason, form=FreshLinksForm()), 404
     except DownloadLinkProblem as problem:
         return render_template("downloads/problem.html", reason=problem.reason, form=FreshLinksForm()), 410
     product = order.product
-    if not os.path.exists(file_path(product.file)):
-        current_app.logger.error("the file of product %s is missing from storage", product.id)
-        return render_template("downloads/problem.html", reason="This file is missing.", form=FreshLinksForm()), 404
     response = send_file(
         file_path(product.file),
         mimetype="application/octet-stream",
@@ -38,7 +48,11 @@ def download(token: str) -> Response | tuple[str, int]:
 def fresh_links() -> str | Response:
     form = FreshLinksForm()
     if form.validate_on_submit():
-        send_fresh_links(form.email.data)
+        try:
+            send_fresh_links(form.email.data)
+        except EmailNotSent:
+            flash("We could not send email just now. Your links are unchanged: please try again soon.", "danger")
+            return render_template("downloads/fresh_links.html", form=form)
         flash(
             f"If {form.email.data} bought anything here, fresh download links are on their way to it. "
             "Older links stop working.",

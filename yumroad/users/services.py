@@ -1,12 +1,12 @@
 """Accounts: signing up and logging in."""
 
-from flask import url_for
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from yumroad.emails import send_email_after_commit
 from yumroad.extensions import db
 from yumroad.models import Store, User, normalize_email
+from yumroad.urls import public_url_for
 
 # Checked against when the email is unknown, so that a wrong email takes as long as a wrong password.
 _UNKNOWN_USER_HASH = generate_password_hash("no user has this password")
@@ -38,8 +38,8 @@ def register_creator(email: str, password: str, store_name: str) -> User:
         "Welcome to Yumroad",
         "welcome",
         store=user.store,
-        store_link=url_for("stores.show", store_id=user.store.id, _external=True),
-        new_product_link=url_for("products.new", _external=True),
+        store_link=public_url_for("stores.show", store_id=user.store.id),
+        new_product_link=public_url_for("products.new"),
     )
     return user
 

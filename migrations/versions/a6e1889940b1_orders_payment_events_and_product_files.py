@@ -1,8 +1,8 @@
 """orders, payment events and product files
 
-Revision ID: 9c939f493a58
+Revision ID: a6e1889940b1
 Revises: f590fbe8c026
-Create Date: 2026-11-24 06:03:41.105883
+Create Date: 2026-11-24 06:20:37.569191
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '9c939f493a58'
+revision = 'a6e1889940b1'
 down_revision = 'f590fbe8c026'
 branch_labels = None
 depends_on = None
@@ -26,12 +26,12 @@ def upgrade():
     sa.Column('buyer_email', sa.String(length=254), nullable=False),
     sa.Column('amount_cents', sa.Integer(), nullable=False),
     sa.Column('currency', sa.String(length=3), nullable=False),
-    sa.Column('status', sa.Enum('pending', 'paid', 'failed', 'refunded', name='orderstatus', native_enum=False, length=16), nullable=False),
+    sa.Column('status', sa.Enum('pending', 'paid', 'failed', 'refunded', name='orderstatus', native_enum=False, create_constraint=True, length=16), nullable=False),
     sa.Column('provider', sa.String(length=16), nullable=False),
     sa.Column('provider_reference', sa.String(length=255), nullable=True),
-    sa.Column('provider_client_secret', sa.String(length=255), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('paid_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('receipt_sent_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('download_count', sa.Integer(), nullable=False),
     sa.Column('download_link_version', sa.Integer(), nullable=False),
     sa.CheckConstraint('amount_cents >= 0', name=op.f('ck_order_amount_not_negative')),
