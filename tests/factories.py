@@ -4,8 +4,10 @@ import factory
 from factory.alchemy import SQLAlchemyModelFactory
 from werkzeug.security import generate_password_hash
 
+from yumroad.checkout.providers import TEST_CARD_SUCCEEDS
+from yumroad.checkout.services import pay_in_test_mode, start_purchase
 from yumroad.extensions import db
-from yumroad.models import Product, Store, User
+from yumroad.models import Order, Product, Store, User
 from yumroad.product_files import save_product_file
 
 PASSWORD = "correct horse battery"
@@ -57,3 +59,15 @@ def give_file(product: Product, content: bytes = b"PK\x03\x04 the goods", name: 
 
 def sellable_product(**attributes: object) -> Product:
     return give_file(ProductFactory(**attributes))
+
+
+def bought(
+    product: Product | None = None,
+    email: str = "buyer@example.com",
+    buyer: User | None = None,
+    card: str = TEST_CARD_SUCCEEDS,
+) -> Order:
+    """An order made and paid (or declined) in test mode, through the app's own services."""
+    order = start_purchase(product or sellable_product(), buyer, email)
+    pay_in_test_mode(order, card)
+    return order

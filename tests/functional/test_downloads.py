@@ -6,19 +6,12 @@ import pytest
 
 from tests.browser import page, submit_form
 from tests.database import all_rows
-from tests.factories import ProductFactory, UserFactory, give_file, sellable_product
+from tests.factories import ProductFactory, UserFactory, bought, give_file, sellable_product
 from tests.mailbox import emails_to, links_in, path_of
-from yumroad.checkout.providers import TEST_CARD_SUCCEEDS
-from yumroad.checkout.services import pay_in_test_mode, start_purchase
+from yumroad.checkout.services import start_purchase
 from yumroad.downloads.services import MAX_FRESH_LINKS, download_url
 from yumroad.models import Order
 from yumroad.product_files import file_path
-
-
-def paid_order(product=None, email="buyer@example.com", buyer=None) -> Order:
-    order = start_purchase(product or sellable_product(), buyer, email)
-    pay_in_test_mode(order, TEST_CARD_SUCCEEDS)
-    return order
 
 
 def link_of(order: Order) -> str:
@@ -27,7 +20,7 @@ def link_of(order: Order) -> str:
 
 def test_a_link_downloads_the_file_with_safe_headers(client):
     product = give_file(ProductFactory(), b"%PDF-1.7 the book", 'Flask "Book"\r\n; evil=1 ünïcode.pdf')
-    response = client.get(link_of(paid_order(product)), buffered=True)
+    response = client.get(link_of(bought(product)), buffered=True)
 
     assert response.status_code == 200
     assert response.data == b"%PDF-1.7 the book"
@@ -42,7 +35,7 @@ def test_a_link_downloads_the_file_with_safe_headers(client):
 
 def test_a_link_works_as_many_times_as_the_limit(app, client):
     app.config["DOWNLOAD_LIMIT"] = 2
-    link = link_of(paid_order())
+    link = link_of(bought())
 
     assert client.get(link, buffered=True).status_code == 200
     assert client.get(link, buffered=True).status_code == 200
@@ -56,7 +49,7 @@ def test_a_link_works_as_many_times_as_the_limit(app, client):
 
 
 def test_an_expired_link_offers_fresh_ones(app, client):
-    link = link_of(paid_order())
+    link = link_of(bought())
     app.config["DOWNLOAD_LINK_MAX_AGE"] = -1  # every link is now older than allowed
 
     response = client.get(link)
@@ -68,7 +61,7 @@ def test_an_expired_link_offers_fresh_ones(app, client):
 
 @pytest.mark.parametrize("mangle", [lambda link: link[:-3], lambda link: link + "x", lambda link: "/download/abc.def"])
 def test_a_tampered_link_is_refused(client, mangle):
-    response = client.get(mangle(link_of(paid_order())))
+    response = client.get(mangle(link_of(bought())))
     assert response.status_code == 410
     assert "This download link is not valid" in response.text
 
@@ -80,8 +73,8 @@ def test_a_link_to_an_unpaid_order_is_refused(client):
 
 def test_fresh_links_replace_the_old_ones(app, client):
     app.config["DOWNLOAD_LIMIT"] = 1
-    first = paid_order()
-    paid_order()
+    first = bought()
+    bought()
     old_link = link_of(first)
     client.get(old_link, buffered=True)
 
@@ -113,9 +106,9 @@ def test_the_fresh_links_form_checks_the_email(client):
 
 def test_the_library_lists_a_buyers_purchases_with_links(log_in):
     buyer = UserFactory(email="buyer@example.com")
-    paid_order(sellable_product(name="Mine Product"), buyer.email, buyer)
-    paid_order(sellable_product(name="Guest Purchase"), buyer.email)  # not bought through the account
-    paid_order(sellable_product(name="Someone Else's"), "other@example.com")
+    bought(sellable_product(name="Mine Product"), buyer.email, buyer)
+    bought(sellable_product(name="Guest Purchase"), buyer.email)  # not bought through the account
+    bought(sellable_product(name="Someone Else's"), "other@example.com")
     client = log_in(buyer)
 
     html = page(client.get("/library"))
@@ -142,7 +135,7 @@ def test_a_store_owner_is_in_the_nav_with_sales_and_library(log_in, creator):
 
 
 def test_a_file_missing_from_storage_is_a_clear_404_that_uses_no_download(client, caplog):
-    order = paid_order()
+    order = bought()
     os.remove(file_path(order.product.file))
     response = client.get(link_of(order))
     assert response.status_code == 404
@@ -152,7 +145,7 @@ def test_a_file_missing_from_storage_is_a_clear_404_that_uses_no_download(client
 
 
 def test_head_requests_and_resumed_downloads_do_not_count(client):
-    link = link_of(paid_order(give_file(ProductFactory(), b"0123456789")))
+    link = link_of(bought(give_file(ProductFactory(), b"0123456789")))
 
     assert client.head(link, buffered=True).status_code == 200
     resumed = client.get(link, headers={"Range": "bytes=5-"}, buffered=True)
@@ -165,7 +158,7 @@ def test_head_requests_and_resumed_downloads_do_not_count(client):
 
 
 def test_fresh_links_are_sent_a_bounded_number_of_times(app, client):
-    paid_order()
+    bought()
     for _ in range(MAX_FRESH_LINKS + 2):
         submit_form(client, "/download/fresh-links", {"email": "buyer@example.com"})
     fresh_emails = [m for m in emails_to(app, "buyer@example.com") if m["Subject"] == "Your Yumroad download links"]

@@ -9,11 +9,9 @@ from aiosmtpd.controller import Controller
 from tests.apps import drop_everything, make_app
 from tests.browser import submit_form
 from tests.database import all_rows, count_rows
-from tests.factories import sellable_product
+from tests.factories import bought, sellable_product
 from tests.mailbox import sent_emails, text_of
 from tests.servers import free_port
-from yumroad.checkout.providers import TEST_CARD_SUCCEEDS
-from yumroad.checkout.services import pay_in_test_mode, start_purchase
 from yumroad.models import Order, OrderStatus, User
 
 SIGN_UP = {"email": "new@example.com", "password": "long enough", "confirm": "long enough", "store_name": "Real Store"}
@@ -104,8 +102,7 @@ def test_fresh_links_when_mail_is_down_change_nothing(tmp_path):
     app = make_app(tmp_path, MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_SUPPRESS_SEND=False)
     client = app.test_client()
     with app.test_request_context():
-        order = start_purchase(sellable_product(), None, "buyer@example.com")
-        pay_in_test_mode(order, TEST_CARD_SUCCEEDS)
+        bought()
 
         response = submit_form(client, "/download/fresh-links", {"email": "buyer@example.com"})
 

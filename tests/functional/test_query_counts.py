@@ -1,8 +1,6 @@
 """Every page runs the same small number of SQL queries, however many stores and products exist."""
 
-from tests.factories import ProductFactory, StoreFactory, give_file
-from yumroad.checkout.providers import TEST_CARD_SUCCEEDS
-from yumroad.checkout.services import pay_in_test_mode, start_purchase
+from tests.factories import ProductFactory, StoreFactory, bought, give_file
 from yumroad.extensions import db
 from yumroad.models import Order, Product, Store, User
 
@@ -50,9 +48,7 @@ def test_a_logged_in_user_costs_one_query_more(log_in, count_queries):
 def make_sales(store: Store, buyer: User, orders: int) -> Order:
     """Paid orders by one logged-in buyer of a store's products; return the last one."""
     products = [give_file(ProductFactory(store=store)) for _ in range(min(orders, 5))]
-    made = [start_purchase(products[number % len(products)], buyer, buyer.email) for number in range(orders)]
-    for order in made:
-        pay_in_test_mode(order, TEST_CARD_SUCCEEDS)
+    made = [bought(products[number % len(products)], buyer.email, buyer) for number in range(orders)]
     return made[-1]
 
 

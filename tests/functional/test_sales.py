@@ -3,23 +3,16 @@
 import pytest
 
 from tests.browser import page
-from tests.factories import StoreFactory, sellable_product
-from yumroad.checkout.providers import TEST_CARD_DECLINED, TEST_CARD_SUCCEEDS
-from yumroad.checkout.services import pay_in_test_mode, start_purchase
-
-
-def sell(product, email, card=TEST_CARD_SUCCEEDS):
-    order = start_purchase(product, None, email)
-    pay_in_test_mode(order, card)
-    return order
+from tests.factories import StoreFactory, bought, sellable_product
+from yumroad.checkout.providers import TEST_CARD_DECLINED
 
 
 def test_the_owner_sees_orders_and_totals(log_in, creator):
     product = sellable_product(store=creator.store, name="Brush Pack", price_cents=1250)
-    sell(product, "one@example.com")
-    sell(product, "two@example.com")
-    sell(product, "declined@example.com", TEST_CARD_DECLINED)
-    sell(sellable_product(name="Other Store Product"), "three@example.com")
+    bought(product, "one@example.com")
+    bought(product, "two@example.com")
+    bought(product, "declined@example.com", card=TEST_CARD_DECLINED)
+    bought(sellable_product(name="Other Store Product"), "three@example.com")
 
     html = page(log_in(creator).get(f"/store/{creator.store.id}/sales"))
 
@@ -37,7 +30,7 @@ def test_sales_are_paginated(app, log_in, creator):
     app.config["ORDERS_PER_PAGE"] = 2
     product = sellable_product(store=creator.store)
     for number in range(3):
-        sell(product, f"buyer{number}@example.com")
+        bought(product, f"buyer{number}@example.com")
     client = log_in(creator)
     assert len(page(client.get(f"/store/{creator.store.id}/sales?page=2")).select("tbody tr")) == 1
     assert client.get(f"/store/{creator.store.id}/sales?page=3").status_code == 404
@@ -54,7 +47,7 @@ def test_anonymous_users_are_sent_to_log_in(client, creator):
 
 @pytest.mark.parametrize("path", ["/store/{id}/sales", "/store/{id}/sales?page=2"])
 def test_other_users_get_a_403(log_in, creator, path):
-    sell(sellable_product(store=creator.store), "buyer@example.com")
+    bought(sellable_product(store=creator.store), "buyer@example.com")
     response = log_in(StoreFactory().user).get(path.format(id=creator.store.id))
     assert response.status_code == 403
     assert "buyer@example.com" not in response.text
