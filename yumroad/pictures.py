@@ -12,7 +12,7 @@ from typing import IO
 from flask import current_app
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from yumroad.sizes import format_size
+from yumroad.sizes import check_upload_size
 
 ACCEPTED_FORMATS = ["GIF", "JPEG", "PNG", "WEBP"]
 MAX_PIXELS = 24_000_000  # a 6000 x 4000 camera photo; decoding one takes about 100 MB
@@ -31,13 +31,7 @@ def pictures_folder() -> str:
 
 def check_picture(stream: IO[bytes], max_size: int) -> None:
     """Raise InvalidPicture unless the stream holds a whole JPEG, PNG, WebP or GIF of a sane size."""
-    stream.seek(0, os.SEEK_END)
-    size = stream.tell()
-    stream.seek(0)
-    if size == 0:
-        raise InvalidPicture("The picture file is empty.")
-    if size > max_size:
-        raise InvalidPicture(f"The picture must be at most {format_size(max_size)}.")
+    check_upload_size(stream, max_size, InvalidPicture, "picture")
     try:
         with _open(stream) as image:
             image.verify()  # checksums and structure

@@ -13,7 +13,7 @@ from typing import IO
 
 from flask import current_app
 
-from yumroad.sizes import format_size
+from yumroad.sizes import check_upload_size
 
 CHUNK_SIZE = 1024 * 1024
 MAX_NAME_LENGTH = 255
@@ -40,13 +40,7 @@ def file_path(name: str) -> str:
 
 def check_product_file(stream: IO[bytes], max_size: int) -> None:
     """Raise InvalidProductFile if the upload is empty or over the size limit (without reading it)."""
-    stream.seek(0, os.SEEK_END)
-    size = stream.tell()
-    stream.seek(0)
-    if size == 0:
-        raise InvalidProductFile("The file is empty.")
-    if size > max_size:
-        raise InvalidProductFile(f"The file must be at most {format_size(max_size)}.")
+    check_upload_size(stream, max_size, InvalidProductFile, "file")
 
 
 def save_product_file(stream: IO[bytes], original_name: str) -> StoredFile:

@@ -1,4 +1,7 @@
-"""Sizes of files, for people."""
+"""Sizes of files: for people, and for checking uploads."""
+
+import os
+from typing import IO
 
 
 def format_size(size: int) -> str:
@@ -7,3 +10,14 @@ def format_size(size: int) -> str:
         if size >= scale:
             return f"{size / scale:.1f}".removesuffix(".0") + f" {unit}"
     return f"{size} bytes"
+
+
+def check_upload_size(stream: IO[bytes], max_size: int, error: type[ValueError], what: str) -> None:
+    """Raise `error` if an upload is empty or larger than `max_size`, without reading it."""
+    stream.seek(0, os.SEEK_END)
+    size = stream.tell()
+    stream.seek(0)
+    if size == 0:
+        raise error(f"The {what} is empty.")
+    if size > max_size:
+        raise error(f"The {what} must be at most {format_size(max_size)}.")
