@@ -7,7 +7,7 @@ from werkzeug.security import generate_password_hash
 from yumroad.checkout.providers import TEST_CARD_SUCCEEDS
 from yumroad.checkout.services import pay_in_test_mode, start_purchase
 from yumroad.extensions import db
-from yumroad.models import Order, Product, Store, User
+from yumroad.models import Order, Product, Store, User, utc_now
 from yumroad.product_files import save_product_file
 
 PASSWORD = "correct horse battery"
@@ -45,6 +45,7 @@ class ProductFactory(BaseFactory):
     name = factory.Sequence(lambda number: f"Product number {number}")
     description = "A useful digital product."
     price_cents = 1250
+    published_at = factory.LazyFunction(utc_now)
     store = factory.SubFactory(StoreFactory)
     creator = factory.SelfAttribute("store.user")
 

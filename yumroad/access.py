@@ -10,6 +10,9 @@ from yumroad.extensions import db
 
 
 class Owned(Protocol):
+    is_deleted: bool  # gone for everyone: 404
+    is_public: bool  # others may know it exists: 403 to them, rather than 404
+
     def is_owned_by(self, user: object) -> bool: ...
 
 
@@ -17,12 +20,15 @@ OwnedModel = TypeVar("OwnedModel", bound=Owned)
 
 
 def get_owned_or_403(model: type[OwnedModel], object_id: int) -> OwnedModel:
-    """Return the object if the logged-in user owns it; 404 if it does not exist, 403 if not theirs."""
+    """Return the object if the logged-in user owns it.
+
+    404 if it does not exist (or is deleted, or is someone else's draft), 403 if it is public but not theirs.
+    """
     owned = db.get_or_404(model, object_id)
-    if getattr(owned, "is_deleted", False):
+    if owned.is_deleted:
         abort(404)
     if not owned.is_owned_by(current_user):
-        abort(403)
+        abort(403 if owned.is_public else 404)
     return owned
 
 

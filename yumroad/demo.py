@@ -12,7 +12,7 @@ from yumroad.checkout.providers import TEST_CARD_SUCCEEDS
 from yumroad.checkout.services import pay_in_test_mode, start_purchase
 from yumroad.extensions import db
 from yumroad.models import User
-from yumroad.products.services import ProductDetails, Upload, create_product
+from yumroad.products.services import ProductDetails, Upload, create_product, publish_product
 from yumroad.urls import link_building_context
 from yumroad.users.services import register_creator
 
@@ -42,6 +42,9 @@ DEMO_CATALOGUE = {
         ("Habit Tracker Printables", 300, "Monthly habit trackers in A4 and Letter."),
     ],
 }
+
+# Left as drafts, so a creator sees how a draft looks (only to them) before publishing it.
+DEMO_DRAFTS = {"Character Design Workbook"}
 
 # (buyer email, index of the product above): paid in test mode, so sales pages are not empty.
 DEMO_SALES = [("fan@example.com", 0), ("reader@example.com", 0), ("fan@example.com", 4), ("listener@example.com", 7)]
@@ -94,7 +97,10 @@ def seed_demo() -> int:
         for number, (name, price_cents, description) in enumerate(products):
             picture = make_picture(name, PALETTES[(index + number) % len(PALETTES)], seed=index * 10 + number)
             details = ProductDetails(name, description, price_cents, picture, make_product_file(name, description))
-            products_made.append(create_product(creator, details))
+            product = create_product(creator, details)
+            if name not in DEMO_DRAFTS:
+                publish_product(product)
+            products_made.append(product)
     for buyer_email, product_index in DEMO_SALES:
         product = products_made[product_index]
         order = start_purchase(product, None, buyer_email)

@@ -141,6 +141,10 @@ class Store(db.Model):
     def validate_name(self, key: str, name: str) -> str:
         return clean_name(name, STORE_NAME_MAX_LENGTH)
 
+    # Stores are always on the site (see access.get_owned_or_403).
+    is_deleted = False
+    is_public = True
+
     def is_owned_by(self, user: Any) -> bool:
         return bool(getattr(user, "is_authenticated", False)) and self.user_id == user.id
 
@@ -172,6 +176,8 @@ class Product(db.Model):
     file_size: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, onupdate=utc_now)
+    # A draft (None) is seen by its creator only, until it is published.
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Deleted products leave the site but stay in the database: their buyers keep their orders
     # and their downloads.
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -199,9 +205,29 @@ class Product(db.Model):
         return self.deleted_at is not None
 
     @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    @property
+    def is_on_the_site(self) -> bool:
+        """Anyone can see it: published and not deleted."""
+        return self.is_published and not self.is_deleted
+
+    @property
+    def is_public(self) -> bool:
+        return self.is_on_the_site
+
+    @property
     def is_for_sale(self) -> bool:
         """A buyer can get it: it is on the site and has a file to deliver."""
-        return not self.is_deleted and self.file is not None
+        return self.is_on_the_site and self.file is not None
+
+    @property
+    def why_not_publishable(self) -> str | None:
+        """What a draft lacks before it can be published, or None if nothing."""
+        if self.file is None and not (self.price_cents == 0 and self.description):
+            return "Upload the file buyers get (a free product may instead have just a description)."
+        return None
 
     def is_owned_by(self, user: Any) -> bool:
         return bool(getattr(user, "is_authenticated", False)) and self.creator_id == user.id

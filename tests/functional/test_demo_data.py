@@ -2,7 +2,7 @@ import os
 
 from tests.database import all_rows, count_rows
 from tests.mailbox import emails_to
-from yumroad.demo import DEMO_CATALOGUE, DEMO_PASSWORD, DEMO_SALES
+from yumroad.demo import DEMO_CATALOGUE, DEMO_DRAFTS, DEMO_PASSWORD, DEMO_SALES
 from yumroad.models import Order, OrderStatus, Product, Store, User
 from yumroad.pictures import pictures_folder
 from yumroad.users.services import authenticate
@@ -19,6 +19,8 @@ def test_seed_demo_fills_an_empty_marketplace(app, client):
     assert authenticate("maya@example.com", DEMO_PASSWORD)
     assert len(os.listdir(pictures_folder())) == 2 * expected_products
     assert "Habit Tracker Printables" in client.get("/product/").text
+    drafts = [product.name for product in all_rows(Product) if not product.is_published]
+    assert drafts == sorted(DEMO_DRAFTS)
     assert all(product.file and product.file_original_name.endswith(".zip") for product in all_rows(Product))
     paid = [order for order in all_rows(Order) if order.status == OrderStatus.PAID]
     assert len(paid) == len(DEMO_SALES)

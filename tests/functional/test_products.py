@@ -81,8 +81,11 @@ def test_product_page_shows_everything_about_it(client):
 
 
 def test_product_page_shows_the_picture(client, log_in, creator):
-    submit_form(log_in(creator), "/product/new", NEW_PRODUCT | {"picture": (image_file(), "cover.png")})
+    creator_client = log_in(creator)
+    uploads = {"picture": (image_file(), "cover.png"), "file": (io.BytesIO(b"zip"), "goods.zip")}
+    submit_form(creator_client, "/product/new", NEW_PRODUCT | uploads)
     product = saved_products()[0]
+    assert creator_client.post(f"/product/{product.id}/publish").location == f"/product/{product.id}"
 
     html = page(client.get(f"/product/{product.id}"))
 
@@ -142,7 +145,8 @@ def test_a_creator_creates_a_product_with_a_picture(log_in, creator):
     assert product.creator == creator
     assert product.store == creator.store
     assert os.path.exists(os.path.join(pictures_folder(), product.picture))
-    assert "is in your store" in client.get(response.location).text
+    assert "is saved as a draft" in client.get(response.location).text
+    assert product.published_at is None
 
 
 def test_a_product_without_a_picture_is_fine(log_in, creator):

@@ -43,7 +43,7 @@ def _bought_here(order: Order) -> bool:
 
 @bp.post("/product/<int:product_id>/buy")
 def buy(product_id: int) -> str | Response:
-    product = get_product(product_id)
+    product = get_product(product_id, current_user)
     form = buy_form()
     if not form.validate_on_submit():
         return render_template("products/show.html", product=product, buy_form=form)
@@ -63,7 +63,7 @@ def pay(public_id: str) -> str | Response:
     order = get_order(public_id)
     if order.status == OrderStatus.PAID:
         return redirect(url_for("checkout.done", public_id=order.public_id))
-    if order.product.is_deleted:
+    if not order.product.is_on_the_site:
         flash("This product is no longer for sale. Nothing was charged.", "warning")
         return redirect(url_for("landing.index"))
     if order.provider == "stripe":

@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from typing import IO
 
+from flask import abort
+from flask_login import AnonymousUserMixin
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select
 from sqlalchemy.orm import joinedload
@@ -15,6 +17,10 @@ from yumroad.product_files import delete_product_file, save_product_file
 
 class CreatorHasNoStore(Exception):
     """Products are sold from a store, and this user has none."""
+
+
+class CannotPublish(Exception):
+    """The draft lacks something buyers need; the message says what."""
 
 
 @dataclass(frozen=True)
@@ -35,18 +41,23 @@ class ProductDetails:
     remove_picture: bool = False
 
 
-def _on_the_site() -> Select[tuple[Product]]:
-    return db.select(Product).where(Product.deleted_at.is_(None))
+def on_the_site() -> Select[tuple[Product]]:
+    """Every product anyone may see: published, not deleted."""
+    return db.select(Product).where(Product.deleted_at.is_(None), Product.published_at.is_not(None))
 
 
-def _newest_first(store: Store | None = None) -> Select[tuple[Product]]:
-    statement = _on_the_site().options(joinedload(Product.store)).order_by(Product.created_at.desc(), Product.id.desc())
+def _newest_first(store: Store | None = None, with_drafts: bool = False) -> Select[tuple[Product]]:
+    statement = on_the_site() if not with_drafts else db.select(Product).where(Product.deleted_at.is_(None))
+    statement = statement.options(joinedload(Product.store)).order_by(Product.created_at.desc(), Product.id.desc())
     return statement if store is None else statement.where(Product.store_id == store.id)
 
 
-def list_products(page: int, per_page: int, store: Store | None = None) -> Pagination:
-    """Return one page of every product (or one store's), newest first; 404 past the last page."""
-    return db.paginate(_newest_first(store), page=page, per_page=per_page, error_out=True)
+def list_products(page: int, per_page: int, store: Store | None = None, with_drafts: bool = False) -> Pagination:
+    """Return one page of every product (or one store's, drafts too if asked), newest first.
+
+    404 past the last page.
+    """
+    return db.paginate(_newest_first(store, with_drafts), page=page, per_page=per_page, error_out=True)
 
 
 def featured_products(limit: int) -> list[Product]:
@@ -54,9 +65,34 @@ def featured_products(limit: int) -> list[Product]:
     return list(db.session.scalars(_newest_first().limit(limit)))
 
 
-def get_product(product_id: int) -> Product:
-    """Return a product with its store; 404 if there is none with this id, or it was deleted."""
-    return db.one_or_404(_on_the_site().options(joinedload(Product.store)).where(Product.id == product_id))
+def get_product(product_id: int, viewer: User | AnonymousUserMixin | None = None) -> Product:
+    """Return a product with its store, if `viewer` may see it: published, or a draft of theirs.
+
+    404 if there is none with this id, it was deleted, or it is someone else's draft.
+    """
+    product = db.one_or_404(
+        db.select(Product)
+        .options(joinedload(Product.store))
+        .where(Product.id == product_id, Product.deleted_at.is_(None))
+    )
+    if not product.is_published and not product.is_owned_by(viewer):
+        abort(404)
+    return product
+
+
+def publish_product(product: Product) -> None:
+    """Put a draft on the site; raise CannotPublish with what it lacks."""
+    if product.why_not_publishable:
+        raise CannotPublish(product.why_not_publishable)
+    if product.published_at is None:
+        product.published_at = utc_now()
+        db.session.commit()
+
+
+def unpublish_product(product: Product) -> None:
+    """Make a product a draft again: off the listings, search and sale; its buyers keep it."""
+    product.published_at = None
+    db.session.commit()
 
 
 def create_product(creator: User, details: ProductDetails) -> Product:

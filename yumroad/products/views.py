@@ -8,10 +8,13 @@ from yumroad.models import Product
 from yumroad.pagination import requested_page
 from yumroad.products.forms import ProductForm
 from yumroad.products.services import (
+    CannotPublish,
     create_product,
     delete_product,
     get_product,
     list_products,
+    publish_product,
+    unpublish_product,
     update_product,
 )
 
@@ -26,7 +29,7 @@ def index() -> str:
 
 @bp.get("/<int:product_id>")
 def show(product_id: int) -> str:
-    return render_template("products/show.html", product=get_product(product_id), buy_form=buy_form())
+    return render_template("products/show.html", product=get_product(product_id, current_user), buy_form=buy_form())
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -38,7 +41,7 @@ def new() -> str | Response:
     form = ProductForm()
     if form.validate_on_submit():
         product = create_product(current_user, form.details())
-        flash(f"“{product.name}” is in your store.", "success")
+        flash(f"“{product.name}” is saved as a draft: only you see it until you publish it.", "success")
         return redirect(url_for("products.show", product_id=product.id))
     cancel_url = url_for("stores.show", store_id=current_user.store.id)
     return render_template("products/edit.html", form=form, product=None, cancel_url=cancel_url)
@@ -65,3 +68,25 @@ def delete(product_id: int) -> Response:
     delete_product(product)
     flash(f"“{name}” was deleted.", "info")
     return redirect(url_for("stores.show", store_id=store_id) if store_id else url_for("products.index"))
+
+
+@bp.post("/<int:product_id>/publish")
+@login_required
+def publish(product_id: int) -> Response:
+    product = get_owned_or_403(Product, product_id)
+    try:
+        publish_product(product)
+    except CannotPublish as reason:
+        flash(f"Not published yet. {reason}", "warning")
+    else:
+        flash(f"“{product.name}” is published: buyers can find it now.", "success")
+    return redirect(url_for("products.show", product_id=product.id))
+
+
+@bp.post("/<int:product_id>/unpublish")
+@login_required
+def unpublish(product_id: int) -> Response:
+    product = get_owned_or_403(Product, product_id)
+    unpublish_product(product)
+    flash(f"“{product.name}” is a draft again: only you see it.", "info")
+    return redirect(url_for("products.show", product_id=product.id))

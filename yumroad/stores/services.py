@@ -14,7 +14,7 @@ def _newest_first() -> Select[tuple[Store]]:
     """Every store, newest first, each with its number of products (one query, whatever the count)."""
     product_count = (
         db.select(func.count(Product.id))
-        .where(Product.store_id == Store.id, Product.deleted_at.is_(None))
+        .where(Product.store_id == Store.id, Product.deleted_at.is_(None), Product.published_at.is_not(None))
         .correlate(Store)
         .scalar_subquery()
     )

@@ -1,5 +1,5 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
-from flask_login import login_required
+from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from yumroad.access import get_owned_or_403
@@ -22,7 +22,12 @@ def index() -> str:
 @bp.get("/store/<int:store_id>")
 def show(store_id: int) -> str:
     store = db.get_or_404(Store, store_id)
-    products = list_products(requested_page(), current_app.config["PRODUCTS_PER_PAGE"], store=store)
+    products = list_products(
+        requested_page(),
+        current_app.config["PRODUCTS_PER_PAGE"],
+        store=store,
+        with_drafts=store.is_owned_by(current_user),
+    )
     return render_template("stores/show.html", store=store, products=products)
 
 
