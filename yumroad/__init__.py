@@ -31,7 +31,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from yumroad import models
+    from yumroad import models, search  # noqa: F401 (search adds its index to the product table)
 
     db.init_app(app)
     migrate.init_app(app, db)
@@ -72,10 +72,10 @@ def register_blueprints(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from yumroad.sizes import format_size
-    from yumroad.templating import format_date, hours, money, picture_url
+    from yumroad.templating import format_date, highlight, hours, money, picture_url
 
     app.add_template_global(picture_url)
-    for template_filter in (format_date, format_size, hours, money):
+    for template_filter in (format_date, format_size, highlight, hours, money):
         app.add_template_filter(template_filter)
 
 

@@ -32,8 +32,18 @@ def render_migration_type(type_: str, obj: Any, autogen_context: Any) -> str | b
     return False
 
 
+def include_in_migrations(name: str | None, type_: str, parent_names: dict[str, Any]) -> bool:
+    """Leave out what yumroad.search makes by hand (SQLite's FTS5 table and its shadow tables)."""
+    return not (type_ == "table" and name is not None and name.startswith("product_search"))
+
+
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate(render_as_batch=True, compare_type=True, render_item=render_migration_type)
+migrate = Migrate(
+    render_as_batch=True,
+    compare_type=True,
+    render_item=render_migration_type,
+    include_name=include_in_migrations,
+)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 mail = Mail()

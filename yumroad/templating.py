@@ -1,8 +1,10 @@
 """Helpers the templates call."""
 
+import re
 from datetime import datetime
 
 from flask import url_for
+from markupsafe import Markup, escape
 
 from yumroad.models import Product
 from yumroad.money import DEFAULT_CURRENCY, format_money
@@ -27,3 +29,16 @@ def hours(seconds: int) -> int:
 
 def money(cents: int, currency: str = DEFAULT_CURRENCY) -> str:
     return format_money(cents, currency)
+
+
+def highlight(text: str, terms: list[str] | None) -> Markup:
+    """Escape `text`, marking the words that start with a search term: ('Brush pack', ['bru'])."""
+    if not terms:
+        return escape(text)
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(term) for term in terms) + r")\w*", re.IGNORECASE)
+    parts, last = [], 0
+    for found in pattern.finditer(text):
+        parts += [escape(text[last : found.start()]), Markup("<mark>%s</mark>") % found.group(0)]
+        last = found.end()
+    parts.append(escape(text[last:]))
+    return Markup("").join(parts)

@@ -6,13 +6,14 @@ from typing import IO
 from flask import abort
 from flask_login import AnonymousUserMixin
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select
+from sqlalchemy import ColumnElement, Select, func
 from sqlalchemy.orm import joinedload
 
 from yumroad.extensions import db
-from yumroad.models import Product, Store, User, utc_now
+from yumroad.models import Order, OrderStatus, Product, Store, User, utc_now
 from yumroad.pictures import delete_picture, save_picture
 from yumroad.product_files import delete_product_file, save_product_file
+from yumroad.search import matching, search_terms
 
 
 class CreatorHasNoStore(Exception):
@@ -58,6 +59,47 @@ def list_products(page: int, per_page: int, store: Store | None = None, with_dra
     404 past the last page.
     """
     return db.paginate(_newest_first(store, with_drafts), page=page, per_page=per_page, error_out=True)
+
+
+SORTS = {
+    "newest": "Newest",
+    "price_asc": "Price: low to high",
+    "price_desc": "Price: high to low",
+    "popular": "Most bought",
+}
+RELEVANCE = "relevance"
+
+
+def _paid_orders() -> ColumnElement[int]:
+    return (
+        db.select(func.count(Order.id))
+        .where(Order.product_id == Product.id, Order.status == OrderStatus.PAID)
+        .correlate(Product)
+        .scalar_subquery()
+    )
+
+
+def _sort_order(sort: str, relevance: ColumnElement | None) -> list[ColumnElement]:
+    orders = {
+        "newest": [Product.created_at.desc()],
+        "price_asc": [Product.price_cents.asc()],
+        "price_desc": [Product.price_cents.desc()],
+        "popular": [_paid_orders().desc()],
+    }
+    chosen = orders.get(sort) or ([relevance] if relevance is not None else orders["newest"])
+    return [*chosen, Product.id.desc()]
+
+
+def browse_products(page: int, per_page: int, query: str = "", sort: str = "") -> Pagination:
+    """Return one page of the products on the site matching `query` (all, if it has no words),
+    sorted by `sort` (one of SORTS; by default the best matches first, or the newest)."""
+    statement = on_the_site().options(joinedload(Product.store))
+    relevance = None
+    terms = search_terms(query)
+    if terms:
+        statement, relevance = matching(statement, terms, db.session.get_bind().dialect.name)
+    statement = statement.order_by(*_sort_order(sort, relevance))
+    return db.paginate(statement, page=page, per_page=per_page, error_out=True)
 
 
 def featured_products(limit: int) -> list[Product]:

@@ -1,4 +1,4 @@
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -8,23 +8,29 @@ from yumroad.models import Product
 from yumroad.pagination import requested_page
 from yumroad.products.forms import ProductForm
 from yumroad.products.services import (
+    SORTS,
     CannotPublish,
+    browse_products,
     create_product,
     delete_product,
     get_product,
-    list_products,
     publish_product,
     unpublish_product,
     update_product,
 )
+from yumroad.search import search_terms
 
 bp = Blueprint("products", __name__, url_prefix="/product")
 
 
 @bp.get("/")
 def index() -> str:
-    products = list_products(requested_page(), current_app.config["PRODUCTS_PER_PAGE"])
-    return render_template("products/index.html", products=products)
+    query, sort = request.args.get("q", "").strip(), request.args.get("sort", "")
+    sort = sort if sort in SORTS else ""
+    products = browse_products(requested_page(), current_app.config["PRODUCTS_PER_PAGE"], query, sort)
+    return render_template(
+        "products/index.html", products=products, query=query, sort=sort, sorts=SORTS, terms=search_terms(query)
+    )
 
 
 @bp.get("/<int:product_id>")
