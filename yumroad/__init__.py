@@ -56,6 +56,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from yumroad.checkout.views import bp as checkout_bp
+    from yumroad.discounts.views import bp as discounts_bp
     from yumroad.downloads.views import bp as downloads_bp
     from yumroad.landing.views import bp as landing_bp
     from yumroad.media.views import bp as media_bp
@@ -66,7 +67,8 @@ def register_blueprints(app: Flask) -> None:
 
     app.url_map.converters["int"] = DatabaseIdConverter  # before any route is added
 
-    for blueprint in (landing_bp, users_bp, stores_bp, products_bp, checkout_bp, downloads_bp, media_bp):
+    blueprints = (landing_bp, users_bp, stores_bp, products_bp, checkout_bp, downloads_bp, discounts_bp, media_bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
 

@@ -7,6 +7,7 @@ from wtforms import EmailField, Field, Form, StringField, TextAreaField, Validat
 from wtforms.validators import DataRequired, Email, Length
 
 from yumroad.models import clean_name
+from yumroad.money import format_price_for_input, parse_price
 
 
 def strip_filter(value: Any) -> Any:
@@ -55,3 +56,22 @@ def email_field(label: str, required_message: str = "Enter your email address.",
         ],
         **options,
     )
+
+
+class PriceField(StringField):
+    """A price typed in dollars ('12.50'); its data is the amount in cents (None if optional and blank)."""
+
+    def __init__(self, *args: Any, required: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.required = required
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.data = None
+        typed = valuelist[0] if valuelist else ""
+        if self.required or typed.strip():
+            self.data = parse_price(typed)  # a ValueError becomes the field's error
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return format_price_for_input(self.data) if self.data is not None else ""

@@ -20,17 +20,20 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from yumroad.extensions import db
-from yumroad.money import DEFAULT_CURRENCY, format_price
+from yumroad.money import DEFAULT_CURRENCY, format_money, format_price
 
 NAME_MIN_LENGTH = 4
 STORE_NAME_MAX_LENGTH = 80
 PRODUCT_NAME_MAX_LENGTH = 120
 EMAIL_MAX_LENGTH = 254
+DISCOUNT_CODE_MAX_LENGTH = 40
 
 
 def utc_now() -> datetime:
@@ -56,6 +59,10 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 def normalize_email(email: str) -> str:
     return email.strip().lower()
+
+
+def normalize_discount_code(code: str) -> str:
+    return "".join((code or "").split()).upper()
 
 
 def _is_invisible(character: str) -> bool:
@@ -133,6 +140,7 @@ class Store(db.Model):
 
     user: Mapped[User] = relationship(back_populates="store")
     products: Mapped[list[Product]] = relationship(back_populates="store")
+    discount_codes: Mapped[list[DiscountCode]] = relationship(back_populates="store")
 
     # Filled only by queries that ask for it (`with_expression`), e.g. the store listing.
     product_count: Mapped[int] = query_expression()
@@ -163,7 +171,10 @@ class Product(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(PRODUCT_NAME_MAX_LENGTH))
     description: Mapped[str] = mapped_column(Text, default="")
+    # With pay what you want, price_cents is the least a buyer may pay.
     price_cents: Mapped[int] = mapped_column(Integer, default=0)
+    pay_what_you_want: Mapped[bool] = mapped_column(default=False, server_default=false())
+    suggested_price_cents: Mapped[int | None] = mapped_column(Integer)
     currency: Mapped[str] = mapped_column(String(3), default=DEFAULT_CURRENCY)
     picture: Mapped[str | None] = mapped_column(String(64))
     creator_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
@@ -185,6 +196,7 @@ class Product(db.Model):
     creator: Mapped[User] = relationship(back_populates="products", uselist=False)
     store: Mapped[Store | None] = relationship(back_populates="products")
     orders: Mapped[list[Order]] = relationship(back_populates="product")
+    discount_codes: Mapped[list[DiscountCode]] = relationship(back_populates="product")
 
     @validates("name")
     def validate_name(self, key: str, name: str) -> str:
@@ -198,7 +210,14 @@ class Product(db.Model):
 
     @property
     def display_price(self) -> str:
+        if self.pay_what_you_want:
+            minimum = format_money(self.price_cents, self.currency)
+            return "Pay what you want" if self.price_cents == 0 else f"{minimum}+"
         return format_price(self.price_cents, self.currency)
+
+    @property
+    def is_free(self) -> bool:
+        return self.price_cents == 0 and not self.pay_what_you_want
 
     @property
     def is_deleted(self) -> bool:
@@ -281,9 +300,12 @@ class Order(db.Model):
     download_count: Mapped[int] = mapped_column(Integer, default=0)
     # Part of every download link: sending fresh links bumps it, and the old links stop working.
     download_link_version: Mapped[int] = mapped_column(Integer, default=1)
+    discount_code_id: Mapped[int | None] = mapped_column(ForeignKey("discount_code.id"), index=True)
+    discount_cents: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # taken off amount_cents
 
     product: Mapped[Product] = relationship(back_populates="orders")
     buyer: Mapped[User | None] = relationship(back_populates="orders")
+    discount_code: Mapped[DiscountCode | None] = relationship(back_populates="orders")
     payment_events: Mapped[list[PaymentEvent]] = relationship(back_populates="order")
 
     @validates("buyer_email")
@@ -309,3 +331,58 @@ class PaymentEvent(db.Model):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
     order: Mapped[Order | None] = relationship(back_populates="payment_events")
+
+
+class DiscountCode(db.Model):
+    """A store's code that takes a percentage or an amount off, maybe for one product, for a time."""
+
+    __tablename__ = "discount_code"
+    __table_args__ = (
+        UniqueConstraint("store_id", "code", name="uq_discount_code_store_id_code"),
+        CheckConstraint("(percent_off IS NULL) != (amount_off_cents IS NULL)", name="percent_or_amount"),
+        CheckConstraint("percent_off IS NULL OR (percent_off BETWEEN 1 AND 100)", name="percent_in_range"),
+        CheckConstraint("amount_off_cents IS NULL OR amount_off_cents > 0", name="amount_positive"),
+        CheckConstraint("max_uses IS NULL OR max_uses > 0", name="max_uses_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("store.id"), index=True)
+    code: Mapped[str] = mapped_column(String(DISCOUNT_CODE_MAX_LENGTH))  # upper-cased: codes ignore case
+    percent_off: Mapped[int | None] = mapped_column(Integer)
+    amount_off_cents: Mapped[int | None] = mapped_column(Integer)
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("product.id"), index=True)
+    starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    max_uses: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    # Written first by every purchase that uses the code: it serialises them, so the limit holds.
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    store: Mapped[Store] = relationship(back_populates="discount_codes")
+    product: Mapped[Product | None] = relationship(back_populates="discount_codes")
+    orders: Mapped[list[Order]] = relationship(back_populates="discount_code")
+
+    @validates("code")
+    def validate_code(self, key: str, code: str) -> str:
+        return normalize_discount_code(code)
+
+    def discount_on(self, amount_cents: int) -> int:
+        """How many cents this code takes off an amount (never more than the amount)."""
+        if self.percent_off is not None:
+            return amount_cents * self.percent_off // 100
+        return min(self.amount_off_cents or 0, amount_cents)
+
+    @property
+    def display_value(self) -> str:
+        if self.percent_off is not None:
+            return f"{self.percent_off}% off"
+        return f"{format_money(self.amount_off_cents or 0)} off"
+
+    def is_owned_by(self, user: Any) -> bool:
+        return self.store.is_owned_by(user)
+
+    is_deleted = False
+    is_public = False
+
+    def __repr__(self) -> str:
+        return f"<DiscountCode {self.id} {self.code}>"

@@ -18,6 +18,13 @@ def test_upgrade_builds_the_models_schema_and_downgrade_removes_it(tmp_path):
             context = MigrationContext.configure(connection, opts={"include_name": include_in_migrations})
             assert compare_metadata(context, db.metadata) == []
             assert {"user", "store", "product", "order", "product_search"} <= set(inspect(connection).get_table_names())
+            # No later migration may rebuild `product` and lose the triggers that keep search in step.
+            triggers = connection.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            assert {name for (name,) in triggers} == {
+                "product_search_insert",
+                "product_search_update",
+                "product_search_delete",
+            }
 
         downgrade(revision="base")
         with db.engine.connect() as connection:

@@ -1,13 +1,16 @@
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import StringField
-from wtforms.validators import DataRequired
+from wtforms.validators import DataRequired, Length
 
-from yumroad.forms import email_field, strip_filter
+from yumroad.forms import PriceField, email_field, strip_filter
 
 
 class BuyForm(FlaskForm):
     """A logged-in buyer's "Buy" button: the receipt goes to their account's email."""
+
+    amount = PriceField("Your price (USD)", required=False)  # for pay-what-you-want products
+    discount_code = StringField("Discount code", filters=[strip_filter], validators=[Length(max=40)])
 
 
 class GuestBuyForm(BuyForm):

@@ -17,10 +17,12 @@ from yumroad.checkout.providers import (
     PaymentProviderUnavailable,
     payment_provider,
 )
+from yumroad.discounts.services import claim_use, find_discount
 from yumroad.downloads.services import emailed_download_url
 from yumroad.emails import send_email_after_commit
 from yumroad.extensions import db
 from yumroad.models import Order, OrderStatus, PaymentEvent, Product, User, utc_now
+from yumroad.money import format_money
 from yumroad.urls import public_url_for
 
 logger = logging.getLogger(__name__)
@@ -38,6 +40,10 @@ class ProductNotForSale(Exception):
     """The product has no file to deliver yet."""
 
 
+class AmountTooLow(ValueError):
+    """A pay-what-you-want amount under the product's minimum."""
+
+
 class PaymentUnavailable(Exception):
     """The payment provider could not start the payment; the order stays pending, unpaid."""
 
@@ -50,25 +56,52 @@ class InvalidWebhook(Exception):
     """A webhook whose signature, timestamp or body does not check out."""
 
 
-def start_purchase(product: Product, buyer: User | None, email: str) -> Order:
+def asking_price(product: Product, amount_cents: int | None) -> int:
+    """What the buyer pays before any discount: the price, or what they chose if they may choose.
+
+    Raises AmountTooLow.
+    """
+    if not product.pay_what_you_want:
+        return product.price_cents
+    chosen = amount_cents if amount_cents is not None else (product.suggested_price_cents or product.price_cents)
+    if chosen < product.price_cents:
+        raise AmountTooLow(f"Pay at least {format_money(product.price_cents, product.currency)}.")
+    return chosen
+
+
+def start_purchase(
+    product: Product,
+    buyer: User | None,
+    email: str,
+    amount_cents: int | None = None,
+    discount_code: str | None = None,
+) -> Order:
     """Write a pending order for `email` (and `buyer`, if logged in), then start its payment.
 
-    A free product is fulfilled at once.
+    The order records what the buyer pays: the price (or the amount they chose, with pay what you
+    want), less the discount code's share. A free order is fulfilled at once.
 
-    Raises CannotBuyOwnProduct, ProductNotForSale, and PaymentUnavailable.
+    Raises CannotBuyOwnProduct, ProductNotForSale, AmountTooLow, InvalidDiscount, PaymentUnavailable.
     """
     if product.is_owned_by(buyer):
         raise CannotBuyOwnProduct(product.id)
     if not product.is_for_sale:
         raise ProductNotForSale(product.id)
+    price = asking_price(product, amount_cents)
+    discount = find_discount(product, discount_code) if discount_code else None
+    if discount is not None:
+        claim_use(discount)
+    discount_cents = discount.discount_on(price) if discount is not None else 0
     provider = payment_provider()
     order = Order(
         product=product,
         buyer=buyer,
         buyer_email=email,
-        amount_cents=product.price_cents,
+        amount_cents=price - discount_cents,
+        discount_code=discount,
+        discount_cents=discount_cents,
         currency=product.currency,
-        provider="free" if product.price_cents == 0 else provider.name,
+        provider="free" if price - discount_cents == 0 else provider.name,
     )
     db.session.add(order)
     db.session.commit()  # the order exists before the buyer leaves to pay: it cannot be lost

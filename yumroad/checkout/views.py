@@ -4,6 +4,7 @@ from werkzeug.wrappers import Response
 
 from yumroad.checkout.forms import GuestBuyForm, TestCardForm, buy_form
 from yumroad.checkout.services import (
+    AmountTooLow,
     CannotBuyOwnProduct,
     InvalidWebhook,
     PaymentUnavailable,
@@ -16,6 +17,7 @@ from yumroad.checkout.services import (
     start_purchase,
     verify_stripe_webhook,
 )
+from yumroad.discounts.services import InvalidDiscount
 from yumroad.downloads.services import download_url
 from yumroad.extensions import csrf
 from yumroad.models import Order, OrderStatus
@@ -49,7 +51,11 @@ def buy(product_id: int) -> str | Response:
         return render_template("products/show.html", product=product, buy_form=form)
     buyer, email = (None, form.email.data) if isinstance(form, GuestBuyForm) else (current_user, current_user.email)
     try:
-        order = start_purchase(product, buyer, email)
+        order = start_purchase(product, buyer, email, form.amount.data, form.discount_code.data)
+    except (AmountTooLow, InvalidDiscount) as problem:
+        field = form.amount if isinstance(problem, AmountTooLow) else form.discount_code
+        field.errors.append(str(problem))
+        return render_template("products/show.html", product=product, buy_form=form)
     except tuple(PURCHASE_PROBLEMS) as problem:
         flash(*PURCHASE_PROBLEMS[type(problem)])
         return redirect(url_for("products.show", product_id=product.id))

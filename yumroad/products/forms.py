@@ -1,31 +1,15 @@
-from typing import Any
-
 from flask import current_app
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, Field, Form, StringField, ValidationError
+from wtforms import BooleanField, Field, Form, ValidationError
 
-from yumroad.forms import description_field, name_field
+from yumroad.forms import PriceField, description_field, name_field
 from yumroad.models import PRODUCT_NAME_MAX_LENGTH
-from yumroad.money import format_price_for_input, parse_price
 from yumroad.pictures import InvalidPicture, check_picture
 from yumroad.product_files import InvalidProductFile, check_product_file
 from yumroad.products.services import ProductDetails, Upload
 
 DESCRIPTION_MAX_LENGTH = 10_000
-
-
-class PriceField(StringField):
-    """A price typed in dollars ('12.50'); its data is the amount in cents."""
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        self.data = None
-        self.data = parse_price(valuelist[0] if valuelist else "")  # a ValueError becomes the field's error
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return self.raw_data[0]
-        return format_price_for_input(self.data) if self.data is not None else ""
 
 
 def valid_product_file(form: Form, field: Field) -> None:
@@ -48,6 +32,12 @@ class ProductForm(FlaskForm):
     name = name_field("Name", PRODUCT_NAME_MAX_LENGTH)
     description = description_field(DESCRIPTION_MAX_LENGTH, "What buyers get, in a few lines.")
     price = PriceField("Price (USD)", description="In dollars, e.g. 12.50. Use 0 for a free product.")
+    pay_what_you_want = BooleanField("Let buyers pay what they want: the price above is the minimum")
+    suggested_price = PriceField(
+        "Suggested price (USD)",
+        required=False,
+        description="Optional, with pay what you want: what the buy box offers.",
+    )
     picture = FileField(
         "Picture",
         validators=[valid_picture],
@@ -60,6 +50,10 @@ class ProductForm(FlaskForm):
         description="What buyers download after paying: a PDF, a ZIP, audio, anything.",
     )
 
+    def validate_suggested_price(self, field: Field) -> None:
+        if field.data is not None and self.price.data is not None and field.data < self.price.data:
+            raise ValidationError("The suggested price cannot be below the price.")
+
     def details(self) -> ProductDetails:
         """What the creator sent, for the services."""
         picture, file = self.picture.data, self.file.data
@@ -67,6 +61,8 @@ class ProductForm(FlaskForm):
             name=self.name.data,
             description=self.description.data,
             price_cents=self.price.data,
+            pay_what_you_want=self.pay_what_you_want.data,
+            suggested_price_cents=self.suggested_price.data if self.pay_what_you_want.data else None,
             picture=picture.stream if picture else None,
             file=Upload(file.stream, file.filename or "") if file else None,
             remove_picture=self.remove_picture.data,

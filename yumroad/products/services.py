@@ -40,6 +40,8 @@ class ProductDetails:
     picture: IO[bytes] | None = None
     file: Upload | None = None
     remove_picture: bool = False
+    pay_what_you_want: bool = False
+    suggested_price_cents: int | None = None
 
 
 def on_the_site() -> Select[tuple[Product]]:
@@ -100,6 +102,15 @@ def browse_products(page: int, per_page: int, query: str = "", sort: str = "") -
         statement, relevance = matching(statement, terms, db.session.get_bind().dialect.name)
     statement = statement.order_by(*_sort_order(sort, relevance))
     return db.paginate(statement, page=page, per_page=per_page, error_out=True)
+
+
+def store_products_for_owner(store: Store) -> list[Product]:
+    """Every product of a store its owner may pick from (drafts too), by name."""
+    return list(
+        db.session.scalars(
+            db.select(Product).where(Product.store_id == store.id, Product.deleted_at.is_(None)).order_by(Product.name)
+        )
+    )
 
 
 def featured_products(limit: int) -> list[Product]:
@@ -176,6 +187,8 @@ def _save(product: Product, details: ProductDetails) -> None:
     product.name = details.name
     product.description = details.description
     product.price_cents = details.price_cents
+    product.pay_what_you_want = details.pay_what_you_want
+    product.suggested_price_cents = details.suggested_price_cents
     if new_picture is not None or details.remove_picture:
         product.picture = new_picture
     if new_file is not None:

@@ -57,7 +57,15 @@ def new() -> str | Response:
 @login_required
 def edit(product_id: int) -> str | Response:
     product = get_owned_or_403(Product, product_id)
-    form = ProductForm(data={"name": product.name, "description": product.description, "price": product.price_cents})
+    form = ProductForm(
+        data={
+            "name": product.name,
+            "description": product.description,
+            "price": product.price_cents,
+            "pay_what_you_want": product.pay_what_you_want,
+            "suggested_price": product.suggested_price_cents,
+        }
+    )
     if form.validate_on_submit():
         update_product(product, form.details())
         flash("Your changes are saved.", "success")
