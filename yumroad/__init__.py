@@ -61,14 +61,24 @@ def register_blueprints(app: Flask) -> None:
     from yumroad.landing.views import bp as landing_bp
     from yumroad.media.views import bp as media_bp
     from yumroad.products.views import bp as products_bp
+    from yumroad.reviews.views import bp as reviews_bp
     from yumroad.routing import DatabaseIdConverter
     from yumroad.stores.views import bp as stores_bp
     from yumroad.users.views import bp as users_bp
 
     app.url_map.converters["int"] = DatabaseIdConverter  # before any route is added
 
-    blueprints = (landing_bp, users_bp, stores_bp, products_bp, checkout_bp, downloads_bp, discounts_bp, media_bp)
-    for blueprint in blueprints:
+    for blueprint in (
+        landing_bp,
+        users_bp,
+        stores_bp,
+        products_bp,
+        checkout_bp,
+        downloads_bp,
+        discounts_bp,
+        reviews_bp,
+        media_bp,
+    ):
         app.register_blueprint(blueprint)
 
 

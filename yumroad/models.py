@@ -107,6 +107,7 @@ class User(UserMixin, db.Model):
     store: Mapped[Store | None] = relationship(back_populates="user", uselist=False, lazy="joined")
     products: Mapped[list[Product]] = relationship(back_populates="creator")
     orders: Mapped[list[Order]] = relationship(back_populates="buyer")
+    reviews: Mapped[list[Review]] = relationship(back_populates="author")
 
     @classmethod
     def create(cls, email: str, password: str) -> User:
@@ -197,6 +198,7 @@ class Product(db.Model):
     store: Mapped[Store | None] = relationship(back_populates="products")
     orders: Mapped[list[Order]] = relationship(back_populates="product")
     discount_codes: Mapped[list[DiscountCode]] = relationship(back_populates="product")
+    reviews: Mapped[list[Review]] = relationship(back_populates="product")
 
     @validates("name")
     def validate_name(self, key: str, name: str) -> str:
@@ -306,6 +308,7 @@ class Order(db.Model):
     product: Mapped[Product] = relationship(back_populates="orders")
     buyer: Mapped[User | None] = relationship(back_populates="orders")
     discount_code: Mapped[DiscountCode | None] = relationship(back_populates="orders")
+    review: Mapped[Review | None] = relationship(back_populates="order")
     payment_events: Mapped[list[PaymentEvent]] = relationship(back_populates="order")
 
     @validates("buyer_email")
@@ -386,3 +389,38 @@ class DiscountCode(db.Model):
 
     def __repr__(self) -> str:
         return f"<DiscountCode {self.id} {self.code}>"
+
+
+class Review(db.Model):
+    """A buyer's rating (1 to 5) of a product they paid for, with optional words: one per order."""
+
+    __tablename__ = "review"
+    __table_args__ = (CheckConstraint("rating BETWEEN 1 AND 5", name="rating_one_to_five"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("order.id"), unique=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("product.id"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    rating: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, onupdate=utc_now)
+
+    order: Mapped[Order] = relationship(back_populates="review")
+    product: Mapped[Product] = relationship(back_populates="reviews")
+    author: Mapped[User] = relationship(back_populates="reviews")
+
+    __table_args__ = (
+        *__table_args__,
+        # A product's page lists its reviews newest first.
+        Index("ix_review_product_id_created_at", "product_id", "created_at"),
+    )
+
+    @validates("rating")
+    def validate_rating(self, key: str, rating: int) -> int:
+        if rating not in range(1, 6):
+            raise ValueError("A rating is a whole number from 1 to 5.")
+        return rating
+
+    def __repr__(self) -> str:
+        return f"<Review {self.id} {self.rating}/5>"

@@ -5,7 +5,7 @@ from yumroad.extensions import db
 from yumroad.models import Order, Product, Store, User
 
 PAGES = ["/", "/product/", "/stores", "/store/{store_id}", "/product/{product_id}"]
-EXPECTED_ANONYMOUS = {"/": 2, "/product/": 2, "/stores": 2, "/store/{store_id}": 3, "/product/{product_id}": 1}
+EXPECTED_ANONYMOUS = {"/": 2, "/product/": 2, "/stores": 2, "/store/{store_id}": 3, "/product/{product_id}": 4}
 
 
 def make_marketplace(stores: int, products_per_store: int) -> tuple[Store, Product]:

@@ -22,6 +22,7 @@ from yumroad.downloads.services import download_url
 from yumroad.extensions import csrf
 from yumroad.models import Order, OrderStatus
 from yumroad.products.services import get_product
+from yumroad.products.views import render_product_page
 
 bp = Blueprint("checkout", __name__)
 
@@ -48,14 +49,14 @@ def buy(product_id: int) -> str | Response:
     product = get_product(product_id, current_user)
     form = buy_form()
     if not form.validate_on_submit():
-        return render_template("products/show.html", product=product, buy_form=form)
+        return render_product_page(product, form)
     buyer, email = (None, form.email.data) if isinstance(form, GuestBuyForm) else (current_user, current_user.email)
     try:
         order = start_purchase(product, buyer, email, form.amount.data, form.discount_code.data)
     except (AmountTooLow, InvalidDiscount) as problem:
         field = form.amount if isinstance(problem, AmountTooLow) else form.discount_code
         field.errors.append(str(problem))
-        return render_template("products/show.html", product=product, buy_form=form)
+        return render_product_page(product, form)
     except tuple(PURCHASE_PROBLEMS) as problem:
         flash(*PURCHASE_PROBLEMS[type(problem)])
         return redirect(url_for("products.show", product_id=product.id))

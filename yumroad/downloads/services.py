@@ -139,7 +139,7 @@ def purchases_of(buyer: User, page: int, per_page: int) -> Pagination:
     """Return one page of a buyer's paid orders, newest first, with their products and stores."""
     statement = (
         db.select(Order)
-        .options(joinedload(Order.product).joinedload(Product.store))
+        .options(joinedload(Order.product).joinedload(Product.store), joinedload(Order.review))
         .where(Order.buyer_id == buyer.id, Order.status == OrderStatus.PAID)
         .order_by(Order.paid_at.desc(), Order.id.desc())
     )

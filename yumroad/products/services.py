@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, Select, func
 from sqlalchemy.orm import joinedload
 
 from yumroad.extensions import db
-from yumroad.models import Order, OrderStatus, Product, Store, User, utc_now
+from yumroad.models import Order, OrderStatus, Product, Review, Store, User, utc_now
 from yumroad.pictures import delete_picture, save_picture
 from yumroad.product_files import delete_product_file, save_product_file
 from yumroad.search import matching, search_terms
@@ -68,6 +68,7 @@ SORTS = {
     "price_asc": "Price: low to high",
     "price_desc": "Price: high to low",
     "popular": "Most bought",
+    "rating": "Best rated",
 }
 RELEVANCE = "relevance"
 
@@ -81,12 +82,19 @@ def _paid_orders() -> ColumnElement[int]:
     )
 
 
+def _average_rating() -> ColumnElement[float]:
+    return (
+        db.select(func.avg(Review.rating)).where(Review.product_id == Product.id).correlate(Product).scalar_subquery()
+    )
+
+
 def _sort_order(sort: str, relevance: ColumnElement | None) -> list[ColumnElement]:
     orders = {
         "newest": [Product.created_at.desc()],
         "price_asc": [Product.price_cents.asc()],
         "price_desc": [Product.price_cents.desc()],
         "popular": [_paid_orders().desc()],
+        "rating": [_average_rating().desc().nulls_last()],
     }
     chosen = orders.get(sort) or ([relevance] if relevance is not None else orders["newest"])
     return [*chosen, Product.id.desc()]

@@ -3,7 +3,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from yumroad.access import get_owned_or_403
-from yumroad.checkout.forms import buy_form
+from yumroad.checkout.forms import BuyForm, buy_form
 from yumroad.models import Product
 from yumroad.pagination import requested_page
 from yumroad.products.forms import ProductForm
@@ -18,9 +18,12 @@ from yumroad.products.services import (
     unpublish_product,
     update_product,
 )
+from yumroad.reviews.services import rating_summary, reviews_of
 from yumroad.search import search_terms
 
 bp = Blueprint("products", __name__, url_prefix="/product")
+
+REVIEWS_PER_PAGE = 10
 
 
 @bp.get("/")
@@ -35,7 +38,18 @@ def index() -> str:
 
 @bp.get("/<int:product_id>")
 def show(product_id: int) -> str:
-    return render_template("products/show.html", product=get_product(product_id, current_user), buy_form=buy_form())
+    return render_product_page(get_product(product_id, current_user), buy_form())
+
+
+def render_product_page(product: Product, form: BuyForm) -> str:
+    """The product page, with its buy form as it stands (fresh, or with the buyer's errors)."""
+    return render_template(
+        "products/show.html",
+        product=product,
+        buy_form=form,
+        rating=rating_summary(product),
+        reviews=reviews_of(product, requested_page("reviews_page"), REVIEWS_PER_PAGE),
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
