@@ -56,6 +56,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from yumroad.checkout.views import bp as checkout_bp
+    from yumroad.dashboard.views import bp as dashboard_bp
     from yumroad.discounts.views import bp as discounts_bp
     from yumroad.downloads.views import bp as downloads_bp
     from yumroad.landing.views import bp as landing_bp
@@ -77,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
         downloads_bp,
         discounts_bp,
         reviews_bp,
+        dashboard_bp,
         media_bp,
     ):
         app.register_blueprint(blueprint)

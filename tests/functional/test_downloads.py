@@ -131,7 +131,7 @@ def test_the_library_needs_a_login(client):
 def test_a_store_owner_is_in_the_nav_with_sales_and_library(log_in, creator):
     nav = page(log_in(creator).get("/")).select_one("nav")
     assert nav.select_one("a[href='/library']")
-    assert nav.select_one(f"a[href='/store/{creator.store.id}/sales']")
+    assert nav.select_one("a[href='/dashboard']")
 
 
 def test_a_file_missing_from_storage_is_a_clear_404_that_uses_no_download(client, caplog):

@@ -1,0 +1,146 @@
+"""The creator's dashboard: revenue and sales over time, per product, and the sales export.
+
+Every amount is added up by the database over integer cents; nothing is summed as a float.
+"""
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import ColumnElement, case, func
+from sqlalchemy.orm import contains_eager, joinedload
+
+from yumroad.extensions import db
+from yumroad.models import Order, OrderStatus, Product, Store, utc_now
+
+PERIODS = {"7 days": 7, "30 days": 30, "365 days": 365}
+CHART_DAYS = 30
+LATEST_ORDERS = 10
+CSV_HEADER = ["date", "product", "buyer_email", "amount", "currency", "discount_code"]
+
+
+@dataclass(frozen=True)
+class Totals:
+    sales: int
+    revenue_cents: int
+
+
+@dataclass(frozen=True)
+class ProductSales:
+    product: Product
+    sales: int
+    revenue_cents: int
+
+
+@dataclass(frozen=True)
+class Day:
+    day: date
+    revenue_cents: int
+
+
+def _paid_in(store: Store) -> ColumnElement[bool]:
+    return (Product.store_id == store.id) & (Order.status == OrderStatus.PAID)
+
+
+def totals(store: Store) -> dict[str, Totals]:
+    """Sales and revenue for the last 7, 30 and 365 days and all time, in one query."""
+    now = utc_now()
+    columns = []
+    for days in PERIODS.values():
+        recent = Order.paid_at >= now - timedelta(days=days)
+        columns += [
+            func.count(case((recent, Order.id))),
+            func.coalesce(func.sum(case((recent, Order.amount_cents))), 0),
+        ]
+    columns += [func.count(Order.id), func.coalesce(func.sum(Order.amount_cents), 0)]
+    row = db.session.execute(db.select(*columns).select_from(Order).join(Order.product).where(_paid_in(store))).one()
+    names = [*PERIODS, "All time"]
+    return {name: Totals(sales=row[2 * index], revenue_cents=row[2 * index + 1]) for index, name in enumerate(names)}
+
+
+def sales_per_product(store: Store) -> list[ProductSales]:
+    """Every product of the store (deleted ones too, if they sold) with its sales, best first."""
+    sales = func.count(Order.id)
+    revenue = func.coalesce(func.sum(Order.amount_cents), 0)
+    rows = db.session.execute(
+        db.select(Product, sales, revenue)
+        .outerjoin(Order, (Order.product_id == Product.id) & (Order.status == OrderStatus.PAID))
+        .where(Product.store_id == store.id, Product.deleted_at.is_(None) | (Order.id.is_not(None)))
+        .group_by(Product.id)
+        .order_by(revenue.desc(), Product.name)
+    )
+    return [ProductSales(product, count, cents) for product, count, cents in rows]
+
+
+def daily_revenue(store: Store, days: int = CHART_DAYS) -> list[Day]:
+    """Revenue per day (UTC) for the last `days` days, oldest first, days without sales included."""
+    today = utc_now().date()
+    first = today - timedelta(days=days - 1)
+    paid_day = _day(Order.paid_at)
+    rows = db.session.execute(
+        db.select(paid_day, func.sum(Order.amount_cents))
+        .select_from(Order)
+        .join(Order.product)
+        .where(_paid_in(store), Order.paid_at >= utc_now() - timedelta(days=days))
+        .group_by(paid_day)
+    )
+    by_day = {str(day): cents for day, cents in rows}
+    return [Day(first + timedelta(days=n), by_day.get(str(first + timedelta(days=n)), 0)) for n in range(days)]
+
+
+def _day(column: ColumnElement) -> ColumnElement:
+    """The UTC calendar day of a timestamp, on SQLite (stored in UTC) and PostgreSQL alike."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return func.date(func.timezone("UTC", column))
+    return func.date(column)
+
+
+def latest_orders(store: Store, limit: int = LATEST_ORDERS) -> list[Order]:
+    """The store's newest orders, whatever their status, with their products."""
+    return list(
+        db.session.scalars(
+            db.select(Order)
+            .join(Order.product)
+            .options(contains_eager(Order.product))
+            .where(Product.store_id == store.id)
+            .order_by(Order.created_at.desc(), Order.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def sales_csv(store: Store) -> Iterator[str]:
+    """Every paid order of the store as CSV lines, oldest first, read from the database in batches."""
+    orders = db.session.scalars(
+        db.select(Order)
+        .join(Order.product)
+        .options(contains_eager(Order.product), joinedload(Order.discount_code))
+        .where(_paid_in(store))
+        .order_by(Order.paid_at, Order.id)
+        .execution_options(yield_per=500)
+    )
+    yield _csv_line(CSV_HEADER)
+    for order in orders:
+        yield _csv_line(
+            [
+                order.paid_at.isoformat(),
+                order.product.name,
+                order.buyer_email,
+                f"{order.amount_cents // 100}.{order.amount_cents % 100:02d}",
+                order.currency,
+                order.discount_code.code if order.discount_code else "",
+            ]
+        )
+
+
+def _csv_line(values: list[str]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow([_neutralised(value) for value in values])
+    return buffer.getvalue()
+
+
+def _neutralised(value: str) -> str:
+    """A spreadsheet runs a cell that starts with = + - @ as a formula: quote it as text instead."""
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
