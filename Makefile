@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint format install clean
+.PHONY: run test lint format install clean bench-search
 
 run: $(INSTALLED)
 	$(BIN)/flask db upgrade
@@ -13,16 +13,20 @@ run: $(INSTALLED)
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 test: $(INSTALLED)
-	$(BIN)/ruff check yumroad tests migrations/env.py
-	$(BIN)/ruff format --check yumroad tests
+	$(BIN)/ruff check yumroad tests bench migrations/env.py
+	$(BIN)/ruff format --check yumroad tests bench
 	$(BIN)/pytest --cov --cov-report=term
 
 lint: $(INSTALLED)
-	$(BIN)/ruff check yumroad tests migrations/env.py
+	$(BIN)/ruff check yumroad tests bench migrations/env.py
+
+# Search and dashboard timings with 50 and 50,000 products; writes bench/RESULTS.md.
+bench-search: $(INSTALLED)
+	$(BIN)/python bench/search_and_dashboard.py
 
 format: $(INSTALLED)
-	$(BIN)/ruff check --fix yumroad tests
-	$(BIN)/ruff format yumroad tests
+	$(BIN)/ruff check --fix yumroad tests bench
+	$(BIN)/ruff format yumroad tests bench
 
 install: $(INSTALLED)
 

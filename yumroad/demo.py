@@ -10,9 +10,11 @@ from PIL import Image, ImageDraw, ImageFont
 
 from yumroad.checkout.providers import TEST_CARD_SUCCEEDS
 from yumroad.checkout.services import pay_in_test_mode, start_purchase
+from yumroad.discounts.services import create_discount
 from yumroad.extensions import db
 from yumroad.models import User
 from yumroad.products.services import ProductDetails, Upload, create_product, publish_product
+from yumroad.reviews.services import save_review
 from yumroad.urls import link_building_context
 from yumroad.users.services import register_creator
 
@@ -47,7 +49,15 @@ DEMO_CATALOGUE = {
 DEMO_DRAFTS = {"Character Design Workbook"}
 
 # (buyer email, index of the product above): paid in test mode, so sales pages are not empty.
-DEMO_SALES = [("fan@example.com", 0), ("reader@example.com", 0), ("fan@example.com", 4), ("listener@example.com", 7)]
+DEMO_SALES = [("reader@example.com", 0), ("reader@example.com", 4), ("listener@example.com", 7)]
+# A buyer's account, whose purchases are reviewed: (product index, rating, words).
+DEMO_BUYER = "fan@example.com"
+DEMO_REVIEWS = [
+    (0, 5, "The brushes feel like real paper. Worth every cent."),
+    (4, 4, "Clear and practical; I shipped my first app with it."),
+    (8, 5, "Fat, warm drums. Straight into my beats."),
+]
+DEMO_DISCOUNT_CODE = "LAUNCH20"
 
 PALETTES = [
     ((255, 94, 98), (255, 195, 113)),
@@ -101,11 +111,18 @@ def seed_demo() -> int:
             if name not in DEMO_DRAFTS:
                 publish_product(product)
             products_made.append(product)
+    fan = User.create(DEMO_BUYER, DEMO_PASSWORD)
+    db.session.add(fan)
+    db.session.commit()
     for buyer_email, product_index in DEMO_SALES:
-        product = products_made[product_index]
-        order = start_purchase(product, None, buyer_email)
-        if order.amount_cents:
-            pay_in_test_mode(order, TEST_CARD_SUCCEEDS)
+        order = start_purchase(products_made[product_index], None, buyer_email)
+        pay_in_test_mode(order, TEST_CARD_SUCCEEDS)
+    for product_index, rating, words in DEMO_REVIEWS:
+        order = start_purchase(products_made[product_index], fan, fan.email)
+        pay_in_test_mode(order, TEST_CARD_SUCCEEDS)
+        save_review(order, rating, words)
+    maya = products_made[0].store
+    create_discount(maya, DEMO_DISCOUNT_CODE, percent_off=20, amount_off_cents=None, max_uses=100)
     return len(products_made)
 
 
@@ -123,3 +140,4 @@ def seed_demo_command(if_empty: bool) -> None:
         made = seed_demo()
     click.echo(f"Demo marketplace ready: {len(DEMO_CATALOGUE)} stores, {made} products.")
     click.echo(f"Log in as any demo creator, e.g. maya@example.com, with the password {DEMO_PASSWORD!r}.")
+    click.echo(f"{DEMO_BUYER} (same password) is a buyer with reviews; Maya's store has the code {DEMO_DISCOUNT_CODE}.")

@@ -2,8 +2,16 @@ import os
 
 from tests.database import all_rows, count_rows
 from tests.mailbox import emails_to
-from yumroad.demo import DEMO_CATALOGUE, DEMO_DRAFTS, DEMO_PASSWORD, DEMO_SALES
-from yumroad.models import Order, OrderStatus, Product, Store, User
+from yumroad.demo import (
+    DEMO_BUYER,
+    DEMO_CATALOGUE,
+    DEMO_DISCOUNT_CODE,
+    DEMO_DRAFTS,
+    DEMO_PASSWORD,
+    DEMO_REVIEWS,
+    DEMO_SALES,
+)
+from yumroad.models import DiscountCode, Order, OrderStatus, Product, Review, Store, User
 from yumroad.pictures import pictures_folder
 from yumroad.users.services import authenticate
 
@@ -14,7 +22,8 @@ def test_seed_demo_fills_an_empty_marketplace(app, client):
     assert result.exit_code == 0, result.output
     expected_products = sum(len(products) for products in DEMO_CATALOGUE.values())
     assert f"{len(DEMO_CATALOGUE)} stores, {expected_products} products" in result.output
-    assert count_rows(User) == count_rows(Store) == len(DEMO_CATALOGUE)
+    assert count_rows(Store) == len(DEMO_CATALOGUE)
+    assert count_rows(User) == len(DEMO_CATALOGUE) + 1  # and the demo buyer
     assert count_rows(Product) == expected_products
     assert authenticate("maya@example.com", DEMO_PASSWORD)
     assert len(os.listdir(pictures_folder())) == 2 * expected_products
@@ -23,8 +32,11 @@ def test_seed_demo_fills_an_empty_marketplace(app, client):
     assert drafts == sorted(DEMO_DRAFTS)
     assert all(product.file and product.file_original_name.endswith(".zip") for product in all_rows(Product))
     paid = [order for order in all_rows(Order) if order.status == OrderStatus.PAID]
-    assert len(paid) == len(DEMO_SALES)
-    assert len(emails_to(app, "fan@example.com")) == 2  # the demo buyer's receipts
+    assert len(paid) == len(DEMO_SALES) + len(DEMO_REVIEWS)
+    assert len(emails_to(app, DEMO_BUYER)) == len(DEMO_REVIEWS)  # the demo buyer's receipts
+    assert count_rows(Review) == len(DEMO_REVIEWS)
+    assert [code.code for code in all_rows(DiscountCode)] == [DEMO_DISCOUNT_CODE]
+    assert authenticate(DEMO_BUYER, DEMO_PASSWORD)
 
 
 def test_seed_demo_if_empty_leaves_a_used_database_alone(app):
@@ -38,4 +50,4 @@ def test_seed_demo_if_empty_leaves_a_used_database_alone(app):
     refused = runner.invoke(args=["seed-demo"])
     assert refused.exit_code != 0
     assert "seed an empty database" in refused.output
-    assert count_rows(User) == len(DEMO_CATALOGUE)
+    assert count_rows(User) == len(DEMO_CATALOGUE) + 1

@@ -18,6 +18,7 @@ from yumroad.models import Order, OrderStatus, Product, Store, utc_now
 PERIODS = {"7 days": 7, "30 days": 30, "365 days": 365}
 CHART_DAYS = 30
 LATEST_ORDERS = 10
+TOP_PRODUCTS = 25
 CSV_HEADER = ["date", "product", "buyer_email", "amount", "currency", "discount_code"]
 
 
@@ -60,8 +61,8 @@ def totals(store: Store) -> dict[str, Totals]:
     return {name: Totals(sales=row[2 * index], revenue_cents=row[2 * index + 1]) for index, name in enumerate(names)}
 
 
-def sales_per_product(store: Store) -> list[ProductSales]:
-    """Every product of the store (deleted ones too, if they sold) with its sales, best first."""
+def sales_per_product(store: Store, limit: int = TOP_PRODUCTS) -> list[ProductSales]:
+    """The store's best-selling products (deleted ones too, if they sold), with their sales."""
     sales = func.count(Order.id)
     revenue = func.coalesce(func.sum(Order.amount_cents), 0)
     rows = db.session.execute(
@@ -70,6 +71,7 @@ def sales_per_product(store: Store) -> list[ProductSales]:
         .where(Product.store_id == store.id, Product.deleted_at.is_(None) | (Order.id.is_not(None)))
         .group_by(Product.id)
         .order_by(revenue.desc(), Product.name)
+        .limit(limit)
     )
     return [ProductSales(product, count, cents) for product, count, cents in rows]
 
