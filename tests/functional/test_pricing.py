@@ -266,3 +266,19 @@ def test_only_the_owner_manages_codes(client, log_in, creator):
     assert stranger.post(f"{url}/{discount.id}/delete").status_code == 404
     assert client.post(f"{url}/{discount.id}/delete").location == "/login"
     assert count_rows(DiscountCode) == 1
+
+
+def test_a_used_code_is_ended_rather_than_deleted(client, log_in, creator):
+    product = sellable_product(store=creator.store)
+    discount = code(creator.store)
+    buy(client, product, discount_code="LAUNCH20")
+    url = f"/store/{creator.store.id}/discounts"
+    owner = log_in(creator)
+
+    response = submit_form(owner, url, {}, selector=f"form[action='{url}/{discount.id}/delete']")
+
+    assert "has ended" in owner.get(response.location).text
+    [ended] = all_rows(DiscountCode)
+    assert ended.expires_at is not None
+    assert all_rows(Order)[0].discount_code_id == ended.id
+    assert "has expired" in buy(client, product, discount_code="LAUNCH20").text

@@ -53,12 +53,16 @@ def create_discount(
     return discount
 
 
-def delete_discount(discount: DiscountCode) -> None:
-    """Remove a code: orders that used it keep their price and the code's name in the export."""
-    for order in discount.orders:
-        order.discount_code = None
-    db.session.delete(discount)
+def delete_discount(discount: DiscountCode) -> bool:
+    """Remove a code; one that orders used is ended instead (it expires now), so their records keep
+    its name. Returns True if the code was removed, False if it was ended."""
+    used = db.session.scalar(db.select(Order.id).where(Order.discount_code_id == discount.id).limit(1))
+    if used is None:
+        db.session.delete(discount)
+    else:
+        discount.expires_at = utc_now()
     db.session.commit()
+    return used is None
 
 
 def discounts_of(store: Store, page: int, per_page: int) -> Pagination:

@@ -51,6 +51,8 @@ def delete(store_id: int, discount_id: int) -> Response:
     discount = get_owned_or_403(DiscountCode, discount_id)
     if discount.store_id != store_id:
         return redirect(url_for("discounts.index", store_id=discount.store_id))
-    delete_discount(discount)
-    flash(f"The code {discount.code} is deleted.", "info")
+    if delete_discount(discount):
+        flash(f"The code {discount.code} is deleted.", "info")
+    else:
+        flash(f"The code {discount.code} has ended: orders used it, so it stays in their records.", "info")
     return redirect(url_for("discounts.index", store_id=store_id))
