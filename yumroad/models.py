@@ -239,14 +239,19 @@ class Product(db.Model):
         return self.is_on_the_site
 
     @property
+    def has_something_to_deliver(self) -> bool:
+        """A file, or, for a free product, its description (a text, a link, a recipe...)."""
+        return self.file is not None or (self.price_cents == 0 and bool(self.description))
+
+    @property
     def is_for_sale(self) -> bool:
-        """A buyer can get it: it is on the site and has a file to deliver."""
-        return self.is_on_the_site and self.file is not None
+        """A buyer can get it: it is on the site and has something to deliver."""
+        return self.is_on_the_site and self.has_something_to_deliver
 
     @property
     def why_not_publishable(self) -> str | None:
         """What a draft lacks before it can be published, or None if nothing."""
-        if self.file is None and not (self.price_cents == 0 and self.description):
+        if not self.has_something_to_deliver:
             return "Upload the file buyers get (a free product may instead have just a description)."
         return None
 

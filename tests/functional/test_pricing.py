@@ -147,13 +147,15 @@ def test_a_code_of_another_store_does_not_exist_here(client, creator):
     )
 
 
-def test_only_paid_orders_and_fresh_pending_ones_use_up_a_code(client, creator):
+def test_only_paid_orders_and_recent_unpaid_ones_use_up_a_code(client, creator):
     product = sellable_product(store=creator.store)
     code(creator.store, max_uses=1)
+    long_ago = utc_now() - PENDING_HOLD - timedelta(minutes=1)  # a hold that is over
     declined = bought(product, "first@example.com", card=TEST_CARD_DECLINED)
-    declined.discount_code = all_rows(DiscountCode)[0]
+    declined.discount_code, declined.created_at = all_rows(DiscountCode)[0], long_ago
+    db.session.commit()
     abandoned = start_purchase(product, None, "second@example.com", discount_code="LAUNCH20")
-    abandoned.created_at = utc_now() - PENDING_HOLD - timedelta(minutes=1)  # its hold is over
+    abandoned.created_at = long_ago
     db.session.commit()
     bought(product, "third@example.com")  # no code: does not count
 
@@ -234,7 +236,8 @@ def test_the_owner_creates_and_deletes_codes(log_in, creator):
         ({"kind": "percent", "percent_off": "150"}, "percent_off", "Between 1 and 100."),
         ({"kind": "amount", "amount_off": ""}, "amount_off", "Enter the amount off"),
         ({"starts_at": "2027-01-02T00:00", "expires_at": "2027-01-01T00:00"}, "expires_at", "expire after it starts"),
-        ({"max_uses": "0"}, "max_uses", "At least 1."),
+        ({"max_uses": "0"}, "max_uses", "From 1 to 1,000,000."),
+        ({"max_uses": "99999999999999999999"}, "max_uses", "From 1 to 1,000,000."),
     ],
 )
 def test_bad_codes_are_refused_with_a_message(log_in, creator, fields, field, message):
@@ -282,3 +285,15 @@ def test_a_used_code_is_ended_rather_than_deleted(client, log_in, creator):
     assert ended.expires_at is not None
     assert all_rows(Order)[0].discount_code_id == ended.id
     assert "has expired" in buy(client, product, discount_code="LAUNCH20").text
+
+
+def test_a_declined_order_keeps_its_use_while_the_buyer_retries(client, creator):
+    product = sellable_product(store=creator.store)
+    code(creator.store, max_uses=1)
+    first = buy(client, product, discount_code="LAUNCH20").location
+    submit_form(client, first, {"card_number": "4000000000000002"})  # declined
+
+    assert "has been used up" in buy(client, product, discount_code="LAUNCH20").text  # someone else
+
+    assert submit_form(client, first, {"card_number": "4242424242424242"}).location == f"{first}/done"
+    assert [order.status for order in all_rows(Order)] == [OrderStatus.PAID]

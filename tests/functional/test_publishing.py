@@ -7,6 +7,7 @@ import pytest
 from tests.browser import page, submit_form
 from tests.database import all_rows, count_rows
 from tests.factories import ProductFactory, StoreFactory, give_file
+from tests.mailbox import emails_to, text_of
 from yumroad.extensions import db
 from yumroad.models import Order, Product
 
@@ -94,3 +95,22 @@ def test_a_buyer_keeps_what_they_bought_when_it_is_unpublished(client, log_in, c
 
         link = download_url(order)
     assert client.get(link, buffered=True).status_code == 200
+
+
+def test_a_free_product_with_only_a_description_can_be_published_and_got(app, client, log_in, creator):
+    product = ProductFactory(
+        store=creator.store, published_at=None, price_cents=0, description="The recipe: flour, water, salt."
+    )
+    log_in(creator).post(f"/product/{product.id}/publish")
+
+    response = submit_form(
+        client, f"/product/{product.id}", {"email": "buyer@example.com"}, selector="form[action$='/buy']"
+    )
+
+    assert response.location.endswith("/done")
+    assert "in its description" in page(client.get(response.location)).text
+    [order] = all_rows(Order)
+    assert order.status.value == "paid"
+    [receipt] = emails_to(app, "buyer@example.com")
+    assert f"http://yumroad.test/product/{product.id}" in text_of(receipt)
+    assert "/download/" not in text_of(receipt)

@@ -102,6 +102,8 @@ def test_reviews_are_paginated_newest_first(log_in, buyer):
     assert "15 reviews" in first.text
     second = page(client.get(f"/product/{product.id}?reviews_page=2"))
     assert len(second.select("#reviews article")) == 5
+    past_the_end = page(client.get(f"/product/{product.id}?reviews_page=9"))
+    assert "No reviews on this page" in past_the_end.select_one("#reviews").text
     assert first.select_one(f"#reviews a.page-link[href='/product/{product.id}?reviews_page=2#reviews']")
 
 

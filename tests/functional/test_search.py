@@ -87,7 +87,10 @@ def test_odd_queries_never_fail(client, catalogue, query):
 
 def test_an_empty_query_lists_everything(client, catalogue):
     assert len(titles(client, "/product/?q=")) == 4
-    assert len(titles(client, "/product/?q=+%22+")) == 4  # only punctuation: no words to search for
+    only_punctuation = page(client.get("/product/?q=+%25%22+"))
+    assert len(only_punctuation.select("main article")) == 4
+    assert "has no words to search for" in only_punctuation.text
+    assert only_punctuation.select_one("h1").text == "All products"
 
 
 def test_no_results_say_what_to_try(client, catalogue):

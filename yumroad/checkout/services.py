@@ -259,6 +259,7 @@ def _send_receipt_and_sale_notice(order: Order) -> bool:
         download_link=emailed_download_url(order),
         library_link=public_url_for("downloads.library"),
         fresh_links_link=public_url_for("downloads.fresh_links"),
+        product_link=public_url_for("products.show", product_id=product.id),
     ) and send_email_after_commit(
         product.creator.email,
         f"You made a sale: {product.name}",

@@ -40,7 +40,7 @@ class DiscountCodeForm(FlaskForm):
     expires_at = DateTimeLocalField("Expires (UTC)", validators=[Optional()], format="%Y-%m-%dT%H:%M")
     max_uses = IntegerField(
         "Maximum uses",
-        validators=[Optional(), NumberRange(min=1, message="At least 1.")],
+        validators=[Optional(), NumberRange(min=1, max=1_000_000, message="From 1 to 1,000,000.")],
         description="Optional. Only paid orders count.",
     )
 

@@ -10,8 +10,8 @@ from sqlalchemy.orm import joinedload
 from yumroad.extensions import db
 from yumroad.models import DiscountCode, Order, OrderStatus, Product, Store, normalize_discount_code, utc_now
 
-# A pending order holds its use of a limited code this long, so that the limit holds while buyers
-# pay; a use is counted for good only once its order is paid.
+# A pending or declined order holds its use of a limited code this long, so that the limit holds
+# while buyers pay (or retry a declined card); a use is counted for good once its order is paid.
 PENDING_HOLD = timedelta(hours=1)
 
 
@@ -120,7 +120,8 @@ def claim_use(discount: DiscountCode) -> None:
             Order.discount_code_id == discount.id,
             or_(
                 Order.status == OrderStatus.PAID,
-                (Order.status == OrderStatus.PENDING) & (Order.created_at > utc_now() - PENDING_HOLD),
+                Order.status.in_([OrderStatus.PENDING, OrderStatus.FAILED])
+                & (Order.created_at > utc_now() - PENDING_HOLD),
             ),
         )
     )

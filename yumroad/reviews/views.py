@@ -16,8 +16,8 @@ def edit(public_id: str) -> str | Response:
     form = ReviewForm(data={"rating": existing.rating, "body": existing.body} if existing else None)
     if form.validate_on_submit():
         save_review(order, form.rating.data, form.body.data)
-        flash(
-            "Thank you: your review is on the product's page." if not existing else "Your review is updated.", "success"
-        )
+        flash("Your review is updated." if existing else "Thank you for your review.", "success")
+        if not order.product.is_on_the_site:  # unpublished since: its page is gone
+            return redirect(url_for("downloads.library"))
         return redirect(url_for("products.show", product_id=order.product_id))
     return render_template("reviews/edit.html", order=order, form=form, existing=existing)
