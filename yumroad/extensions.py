@@ -33,7 +33,9 @@ def render_migration_type(type_: str, obj: Any, autogen_context: Any) -> str | b
 
 
 def include_in_migrations(name: str | None, type_: str, parent_names: dict[str, Any]) -> bool:
-    """Leave out what yumroad.search makes by hand (SQLite's FTS5 table and its shadow tables)."""
+    """Leave out what yumroad.search makes by hand: SQLite's FTS5 tables, PostgreSQL's GIN index."""
+    if type_ == "index" and name == "ix_product_search":
+        return False
     return not (type_ == "table" and name is not None and name.startswith("product_search"))
 
 

@@ -241,7 +241,7 @@ class Product(db.Model):
     @property
     def has_something_to_deliver(self) -> bool:
         """A file, or, for a free product, its description (a text, a link, a recipe...)."""
-        return self.file is not None or (self.price_cents == 0 and bool(self.description))
+        return self.file is not None or (self.is_free and bool(self.description))
 
     @property
     def is_for_sale(self) -> bool:
@@ -400,7 +400,11 @@ class Review(db.Model):
     """A buyer's rating (1 to 5) of a product they paid for, with optional words: one per order."""
 
     __tablename__ = "review"
-    __table_args__ = (CheckConstraint("rating BETWEEN 1 AND 5", name="rating_one_to_five"),)
+    __table_args__ = (
+        CheckConstraint("rating BETWEEN 1 AND 5", name="rating_one_to_five"),
+        # A product's page lists its reviews newest first.
+        Index("ix_review_product_id_created_at", "product_id", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("order.id"), unique=True)
@@ -414,12 +418,6 @@ class Review(db.Model):
     order: Mapped[Order] = relationship(back_populates="review")
     product: Mapped[Product] = relationship(back_populates="reviews")
     author: Mapped[User] = relationship(back_populates="reviews")
-
-    __table_args__ = (
-        *__table_args__,
-        # A product's page lists its reviews newest first.
-        Index("ix_review_product_id_created_at", "product_id", "created_at"),
-    )
 
     @validates("rating")
     def validate_rating(self, key: str, rating: int) -> int:

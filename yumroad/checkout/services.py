@@ -89,9 +89,11 @@ def start_purchase(
         raise ProductNotForSale(product.id)
     price = asking_price(product, amount_cents)
     discount = find_discount(product, discount_code) if discount_code else None
-    if discount is not None:
-        claim_use(discount)
     discount_cents = discount.discount_on(price) if discount is not None else 0
+    if discount_cents == 0:
+        discount = None  # a code that takes nothing off (a free price) uses nothing up
+    else:
+        claim_use(discount)
     provider = payment_provider()
     order = Order(
         product=product,

@@ -14,6 +14,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from yumroad.extensions import db
 from yumroad.models import Order, OrderStatus, Product, Store, utc_now
+from yumroad.money import format_price_for_input
 
 PERIODS = {"7 days": 7, "30 days": 30, "365 days": 365}
 CHART_DAYS = 30
@@ -130,7 +131,7 @@ def sales_csv(store: Store) -> Iterator[str]:
                 order.paid_at.isoformat(),
                 order.product.name,
                 order.buyer_email,
-                f"{order.amount_cents // 100}.{order.amount_cents % 100:02d}",
+                format_price_for_input(order.amount_cents),
                 order.currency,
                 order.discount_code.code if order.discount_code else "",
             ]

@@ -112,9 +112,9 @@ def claim_use(discount: DiscountCode) -> None:
     lock on PostgreSQL, the write lock on SQLite), so two buyers cannot take the last use together.
     The caller commits (or rolls back) the transaction this opens.
     """
-    db.session.execute(db.update(DiscountCode).where(DiscountCode.id == discount.id).values(claimed_at=utc_now()))
     if discount.max_uses is None:
         return
+    db.session.execute(db.update(DiscountCode).where(DiscountCode.id == discount.id).values(claimed_at=utc_now()))
     held = db.session.scalar(
         db.select(func.count(Order.id)).where(
             Order.discount_code_id == discount.id,

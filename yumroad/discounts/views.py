@@ -1,4 +1,4 @@
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
@@ -50,9 +50,13 @@ def _create_from(form: DiscountCodeForm, store: Store) -> DiscountCode:
 def delete(store_id: int, discount_id: int) -> Response:
     discount = get_owned_or_403(DiscountCode, discount_id)
     if discount.store_id != store_id:
-        return redirect(url_for("discounts.index", store_id=discount.store_id))
+        abort(404)
     if delete_discount(discount):
         flash(f"The code {discount.code} is deleted.", "info")
     else:
-        flash(f"The code {discount.code} has ended: orders used it, so it stays in their records.", "info")
+        flash(
+            f"The code {discount.code} has ended: orders used it, so it stays in their records (and its name stays"
+            " taken in your store).",
+            "info",
+        )
     return redirect(url_for("discounts.index", store_id=store_id))

@@ -116,6 +116,7 @@ def send_fresh_links(email: str) -> int:
                 Order.buyer_email == normalize_email(email),
                 Order.status == OrderStatus.PAID,
                 Order.download_link_version <= MAX_FRESH_LINKS,
+                Order.product.has(Product.file.is_not(None)),  # a product without a file has no link
             )
             .order_by(Order.created_at.desc())
         )

@@ -44,13 +44,18 @@ class ProductDetails:
     suggested_price_cents: int | None = None
 
 
+def not_deleted() -> Select[tuple[Product]]:
+    """Every product still in the store, drafts included."""
+    return db.select(Product).where(Product.deleted_at.is_(None))
+
+
 def on_the_site() -> Select[tuple[Product]]:
     """Every product anyone may see: published, not deleted."""
-    return db.select(Product).where(Product.deleted_at.is_(None), Product.published_at.is_not(None))
+    return not_deleted().where(Product.published_at.is_not(None))
 
 
 def _newest_first(store: Store | None = None, with_drafts: bool = False) -> Select[tuple[Product]]:
-    statement = on_the_site() if not with_drafts else db.select(Product).where(Product.deleted_at.is_(None))
+    statement = not_deleted() if with_drafts else on_the_site()
     statement = statement.options(joinedload(Product.store)).order_by(Product.created_at.desc(), Product.id.desc())
     return statement if store is None else statement.where(Product.store_id == store.id)
 
@@ -114,11 +119,7 @@ def browse_products(page: int, per_page: int, query: str = "", sort: str = "") -
 
 def store_products_for_owner(store: Store) -> list[Product]:
     """Every product of a store its owner may pick from (drafts too), by name."""
-    return list(
-        db.session.scalars(
-            db.select(Product).where(Product.store_id == store.id, Product.deleted_at.is_(None)).order_by(Product.name)
-        )
-    )
+    return list(db.session.scalars(not_deleted().where(Product.store_id == store.id).order_by(Product.name)))
 
 
 def featured_products(limit: int) -> list[Product]:
@@ -131,11 +132,7 @@ def get_product(product_id: int, viewer: User | AnonymousUserMixin | None = None
 
     404 if there is none with this id, it was deleted, or it is someone else's draft.
     """
-    product = db.one_or_404(
-        db.select(Product)
-        .options(joinedload(Product.store))
-        .where(Product.id == product_id, Product.deleted_at.is_(None))
-    )
+    product = db.one_or_404(not_deleted().options(joinedload(Product.store)).where(Product.id == product_id))
     if not product.is_published and not product.is_owned_by(viewer):
         abort(404)
     return product

@@ -50,9 +50,6 @@ def rating_summary(product: Product) -> RatingSummary:
 def reviews_of(product: Product, page: int, per_page: int) -> Pagination:
     """Return one page of a product's reviews, newest first, with their authors."""
     statement = (
-        db.select(Review)
-        .options(joinedload(Review.author))
-        .where(Review.product_id == product.id)
-        .order_by(Review.created_at.desc(), Review.id.desc())
+        db.select(Review).where(Review.product_id == product.id).order_by(Review.created_at.desc(), Review.id.desc())
     )
     return db.paginate(statement, page=page, per_page=per_page, error_out=False)
