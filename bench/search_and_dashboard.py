@@ -135,6 +135,11 @@ def measure(products: int) -> dict[str, tuple[float, float]]:
         for query in SEARCHES:
             results[f"search “{query}”"] = timed(anonymous, f"/product/?q={query}")
         results["search “brush” by popularity"] = timed(anonymous, "/product/?q=brush&sort=popular")
+        results["search “brush”, best rated first"] = timed(anonymous, "/product/?q=brush&sort=rating")
+        results["search “b” (one letter)"] = timed(anonymous, "/product/?q=b")
+        results["search “pa” (a two-letter prefix)"] = timed(anonymous, "/product/?q=pa")
+        results["all products, best rated first"] = timed(anonymous, "/product/?sort=rating")
+        results["all products, most bought first"] = timed(anonymous, "/product/?sort=popular")
         results["search “brush”, page 20"] = timed(
             anonymous, "/product/?q=brush&page=20" if products > 1000 else "/product/?q=brush"
         )

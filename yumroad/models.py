@@ -167,6 +167,7 @@ class Product(db.Model):
         CheckConstraint("price_cents >= 0", name="price_not_negative"),
         # A store's page lists its products newest first; this index also serves the foreign key.
         Index("ix_product_store_id_created_at", "store_id", "created_at"),
+        Index("ix_product_rating_score_id", "rating_score", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -175,6 +176,12 @@ class Product(db.Model):
     # With pay what you want, price_cents is the least a buyer may pay.
     price_cents: Mapped[int] = mapped_column(Integer, default=0)
     pay_what_you_want: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Kept by reviews.services.refresh_rating from the reviews of paid orders: the listings sort by
+    # them without counting reviews for every product.
+    rating_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    rating_total: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The average times 100 (0 when unrated), indexed: "best rated first" reads the index in order.
+    rating_score: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     suggested_price_cents: Mapped[int | None] = mapped_column(Integer)
     currency: Mapped[str] = mapped_column(String(3), default=DEFAULT_CURRENCY)
     picture: Mapped[str | None] = mapped_column(String(64))
@@ -216,6 +223,10 @@ class Product(db.Model):
             minimum = format_money(self.price_cents, self.currency)
             return "Pay what you want" if self.price_cents == 0 else f"{minimum}+"
         return format_price(self.price_cents, self.currency)
+
+    @property
+    def rating_average(self) -> float | None:
+        return round(self.rating_total / self.rating_count, 1) if self.rating_count else None
 
     @property
     def is_free(self) -> bool:

@@ -21,7 +21,8 @@ MAX_TERM_LENGTH = 50
 
 SQLITE_SEARCH_DDL = [
     "CREATE VIRTUAL TABLE IF NOT EXISTS product_search USING fts5("
-    "name, description, content='product', content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
+    "name, description, content='product', content_rowid='id', tokenize='unicode61 remove_diacritics 2', "
+    "prefix='2 3')",
     "CREATE TRIGGER IF NOT EXISTS product_search_insert AFTER INSERT ON product BEGIN "
     "INSERT INTO product_search(rowid, name, description) VALUES (new.id, new.name, new.description); END",
     "CREATE TRIGGER IF NOT EXISTS product_search_delete AFTER DELETE ON product BEGIN "
@@ -58,10 +59,22 @@ def matching(statement: Select[tuple[Product]], terms: list[str], dialect: str) 
     or the start of one); return it with a relevance expression to sort by (best first)."""
     if dialect == "postgresql":
         document = func.to_tsvector(literal_column("'simple'"), Product.name + " " + Product.description)
-        query = func.to_tsquery(literal_column("'simple'"), " & ".join(f"{term}:*" for term in terms))
+        query = func.to_tsquery(literal_column("'simple'"), " & ".join(_ts_term(term) for term in terms))
         return statement.where(document.op("@@")(query)), func.ts_rank(document, query).desc()
-    fts_query = " ".join(f'"{term}"*' for term in terms)
+    fts_query = " ".join(_fts_term(term) for term in terms)
     narrowed = statement.join(_fts, _fts.c.rowid == Product.id).where(
         text("product_search MATCH :fts_query").bindparams(fts_query=fts_query)
     )
     return narrowed, _fts.c.rank.asc()  # FTS5's rank is bm25: lower is better
+
+
+# A word of one letter matches itself only: as a prefix it would match most of the catalogue.
+MIN_PREFIX_LENGTH = 2
+
+
+def _fts_term(term: str) -> str:
+    return f'"{term}"*' if len(term) >= MIN_PREFIX_LENGTH else f'"{term}"'
+
+
+def _ts_term(term: str) -> str:
+    return f"{term}:*" if len(term) >= MIN_PREFIX_LENGTH else term

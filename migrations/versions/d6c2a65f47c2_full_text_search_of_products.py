@@ -21,7 +21,8 @@ depends_on = None
 # rebuilds `product` must create the triggers again). PostgreSQL: a GIN index.
 SQLITE = [
     "CREATE VIRTUAL TABLE IF NOT EXISTS product_search USING fts5("
-    "name, description, content='product', content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
+    "name, description, content='product', content_rowid='id', tokenize='unicode61 remove_diacritics 2', "
+    "prefix='2 3')",
     "CREATE TRIGGER IF NOT EXISTS product_search_insert AFTER INSERT ON product BEGIN "
     "INSERT INTO product_search(rowid, name, description) VALUES (new.id, new.name, new.description); END",
     "CREATE TRIGGER IF NOT EXISTS product_search_delete AFTER DELETE ON product BEGIN "

@@ -297,3 +297,12 @@ def test_a_declined_order_keeps_its_use_while_the_buyer_retries(client, creator)
 
     assert submit_form(client, first, {"card_number": "4242424242424242"}).location == f"{first}/done"
     assert [order.status for order in all_rows(Order)] == [OrderStatus.PAID]
+
+
+def test_a_code_that_takes_nothing_off_uses_nothing_up(client, creator):
+    free = sellable_product(store=creator.store, price_cents=0)
+    paid = sellable_product(store=creator.store, price_cents=1000)
+    code(creator.store, max_uses=1)
+    buy(client, free, discount_code="LAUNCH20")
+    assert all_rows(Order)[0].discount_code_id is None
+    assert buy(client, paid, discount_code="LAUNCH20").status_code == 302

@@ -29,8 +29,19 @@ def test_a_new_product_is_a_draft(log_in, creator):
 
 @pytest.mark.parametrize("path", ["/product/{id}", "/product/{id}/edit"])
 def test_a_draft_is_a_404_for_everyone_else(client, log_in, draft, path):
-    assert client.get(path.format(id=draft.id)).status_code in (404, 302)
     assert log_in(StoreFactory().user).get(path.format(id=draft.id)).status_code == 404
+
+
+def test_a_draft_is_a_404_for_anonymous_visitors(client, draft):
+    assert client.get(f"/product/{draft.id}").status_code == 404
+    assert client.get(f"/product/{draft.id}/edit").location.startswith("/login")  # log in first, then 404
+
+
+def test_a_stranger_cannot_unpublish_a_published_product(log_in):
+    product = give_file(ProductFactory())
+    assert log_in(StoreFactory().user).post(f"/product/{product.id}/unpublish").status_code == 403
+    db.session.expire_all()
+    assert product.is_published
 
 
 def test_a_draft_is_never_listed_searched_or_bought(client, draft):

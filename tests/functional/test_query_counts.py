@@ -20,7 +20,7 @@ EXPECTED_ANONYMOUS = {
     "/product/?sort=rating": 2,
     "/stores": 2,
     "/store/{store_id}": 3,
-    "/product/{product_id}": 4,
+    "/product/{product_id}": 3,
 }
 
 

@@ -6,7 +6,9 @@ from tests.browser import page, submit_form
 from tests.database import all_rows, count_rows
 from tests.factories import StoreFactory, UserFactory, bought, sellable_product
 from yumroad.checkout.providers import TEST_CARD_DECLINED
-from yumroad.models import Review
+from yumroad.extensions import db
+from yumroad.models import Order, OrderStatus, Product, Review
+from yumroad.reviews.services import refresh_rating
 
 
 @pytest.fixture
@@ -120,3 +122,24 @@ def test_best_rated_first(client, log_in, buyer):
         submit_form(client_of_buyer, review_url(bought(product, buyer.email, buyer)), {"rating": rating})
     titles = [card.select_one("h3").text for card in page(client.get("/product/?sort=rating")).select("main article")]
     assert titles == ["Loved Thing", "Liked Thing", "Unrated Thing"]
+
+
+def test_a_refund_takes_the_review_out_of_the_rating(client, log_in, buyer, order):
+    submit_form(log_in(buyer), review_url(order), {"rating": "1", "body": "Refund me"})
+    order.status = OrderStatus.REFUNDED
+    db.session.commit()
+    refresh_rating(order.product_id)
+    db.session.commit()
+
+    html = page(client.get(f"/product/{order.product_id}"))
+    assert "No reviews yet" in html.select_one("#reviews").text
+    assert all_rows(Product)[0].rating_count == 0
+
+
+def test_a_creator_cannot_review_their_own_product(log_in, creator):
+    product = sellable_product(store=creator.store)
+    own = Order(product=product, buyer=creator, buyer_email=creator.email, amount_cents=0, currency="USD")
+    own.provider, own.status = "free", OrderStatus.PAID
+    db.session.add(own)
+    db.session.commit()
+    assert log_in(creator).get(review_url(own)).status_code == 404

@@ -12,7 +12,7 @@ from tests.stripe_events import WEBHOOK_SECRET, payment_event, signed
 from yumroad.checkout.services import FAILED, SUCCEEDED
 from yumroad.downloads.services import download_url
 from yumroad.extensions import db
-from yumroad.models import Order, OrderStatus, PaymentEvent
+from yumroad.models import Order, OrderStatus, PaymentEvent, Product
 
 
 @pytest.fixture
@@ -163,6 +163,7 @@ def test_a_refund_marks_a_paid_order_refunded_and_stops_its_downloads(client, or
 
     assert status_of(order) == OrderStatus.REFUNDED
     assert client.get(link).status_code == 410
+    assert all_rows(Product)[0].rating_count == 0
 
 
 def test_a_refund_of_an_unpaid_order_changes_nothing(client, order):

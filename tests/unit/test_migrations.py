@@ -36,3 +36,10 @@ def test_autogenerate_writes_our_column_types_as_plain_sqlalchemy_types():
     assert render_migration_type("type", UTCDateTime(), None) == "sa.DateTime(timezone=True)"
     assert render_migration_type("type", String(10), None) is False
     assert render_migration_type("column", UTCDateTime(), None) is False
+
+
+def test_migrations_leave_the_hand_made_search_objects_alone():
+    assert not include_in_migrations("product_search", "table", {})
+    assert not include_in_migrations("product_search_data", "table", {})
+    assert not include_in_migrations("ix_product_search", "index", {})
+    assert include_in_migrations("product", "table", {})

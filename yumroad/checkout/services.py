@@ -23,6 +23,7 @@ from yumroad.emails import send_email_after_commit
 from yumroad.extensions import db
 from yumroad.models import Order, OrderStatus, PaymentEvent, Product, User, utc_now
 from yumroad.money import format_money
+from yumroad.reviews.services import refresh_rating
 from yumroad.urls import public_url_for
 
 logger = logging.getLogger(__name__)
@@ -205,7 +206,10 @@ def handle_payment_event(event: dict[str, Any]) -> Outcome:
     if event["type"] == FAILED:
         return _settle(order, {OrderStatus.PENDING}, OrderStatus.FAILED, Outcome.FAILED)
     if event["type"] == REFUNDED:
-        return _settle(order, {OrderStatus.PAID}, OrderStatus.REFUNDED, Outcome.REFUNDED)
+        outcome = _settle(order, {OrderStatus.PAID}, OrderStatus.REFUNDED, Outcome.REFUNDED)
+        refresh_rating(order.product_id)  # a refunded buyer's review no longer counts
+        db.session.commit()
+        return outcome
     received = payment.get("amount_received", payment.get("amount"))
     if received != order.amount_cents or str(payment.get("currency")).lower() != order.currency.lower():
         logger.error("payment event %s does not match order %s's amount: not fulfilled", event["id"], order.id)

@@ -7,10 +7,10 @@ from flask import abort
 from flask_login import AnonymousUserMixin
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import ColumnElement, Select, func
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import defer, joinedload
 
 from yumroad.extensions import db
-from yumroad.models import Order, OrderStatus, Product, Review, Store, User, utc_now
+from yumroad.models import Order, OrderStatus, Product, Store, User, utc_now
 from yumroad.pictures import delete_picture, save_picture
 from yumroad.product_files import delete_product_file, save_product_file
 from yumroad.search import matching, search_terms
@@ -44,6 +44,10 @@ class ProductDetails:
     suggested_price_cents: int | None = None
 
 
+# What a product card shows: its store, and not its description (which makes sorted rows wide).
+CARD_LOADING = (joinedload(Product.store), defer(Product.description))
+
+
 def not_deleted() -> Select[tuple[Product]]:
     """Every product still in the store, drafts included."""
     return db.select(Product).where(Product.deleted_at.is_(None))
@@ -56,7 +60,7 @@ def on_the_site() -> Select[tuple[Product]]:
 
 def _newest_first(store: Store | None = None, with_drafts: bool = False) -> Select[tuple[Product]]:
     statement = not_deleted() if with_drafts else on_the_site()
-    statement = statement.options(joinedload(Product.store)).order_by(Product.created_at.desc(), Product.id.desc())
+    statement = statement.options(*CARD_LOADING).order_by(Product.created_at.desc(), Product.id.desc())
     return statement if store is None else statement.where(Product.store_id == store.id)
 
 
@@ -87,19 +91,13 @@ def _paid_orders() -> ColumnElement[int]:
     )
 
 
-def _average_rating() -> ColumnElement[float]:
-    return (
-        db.select(func.avg(Review.rating)).where(Review.product_id == Product.id).correlate(Product).scalar_subquery()
-    )
-
-
 def _sort_order(sort: str, relevance: ColumnElement | None) -> list[ColumnElement]:
     orders = {
         "newest": [Product.created_at.desc()],
         "price_asc": [Product.price_cents.asc()],
         "price_desc": [Product.price_cents.desc()],
         "popular": [_paid_orders().desc()],
-        "rating": [_average_rating().desc().nulls_last()],
+        "rating": [Product.rating_score.desc()],  # unrated products score 0, below every rating
     }
     chosen = orders.get(sort) or ([relevance] if relevance is not None else orders["newest"])
     return [*chosen, Product.id.desc()]
@@ -108,7 +106,7 @@ def _sort_order(sort: str, relevance: ColumnElement | None) -> list[ColumnElemen
 def browse_products(page: int, per_page: int, query: str = "", sort: str = "") -> Pagination:
     """Return one page of the products on the site matching `query` (all, if it has no words),
     sorted by `sort` (one of SORTS; by default the best matches first, or the newest)."""
-    statement = on_the_site().options(joinedload(Product.store))
+    statement = on_the_site().options(*CARD_LOADING)
     relevance = None
     terms = search_terms(query)
     if terms:

@@ -18,7 +18,7 @@ from yumroad.products.services import (
     unpublish_product,
     update_product,
 )
-from yumroad.reviews.services import rating_summary, reviews_of
+from yumroad.reviews.services import reviews_of
 from yumroad.search import search_terms
 
 bp = Blueprint("products", __name__, url_prefix="/product")
@@ -47,7 +47,6 @@ def render_product_page(product: Product, form: BuyForm) -> str:
         "products/show.html",
         product=product,
         buy_form=form,
-        rating=rating_summary(product),
         reviews=reviews_of(product, requested_page("reviews_page"), REVIEWS_PER_PAGE),
     )
 

@@ -1,20 +1,12 @@
 """Ratings and reviews: a buyer rates what they paid for, once per order, and may change it."""
 
-from dataclasses import dataclass
-
 from flask import abort
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import func
+from sqlalchemy import ColumnElement, func
 from sqlalchemy.orm import joinedload
 
 from yumroad.extensions import db
 from yumroad.models import Order, OrderStatus, Product, Review, User
-
-
-@dataclass(frozen=True)
-class RatingSummary:
-    count: int
-    average: float | None  # None while there is no review
 
 
 def reviewable_order(public_id: str, user: User) -> Order:
@@ -30,26 +22,42 @@ def reviewable_order(public_id: str, user: User) -> Order:
 
 
 def save_review(order: Order, rating: int, body: str) -> Review:
-    """Write or change the review of an order."""
+    """Write or change the review of an order, and the product's rating with it."""
     review = order.review or Review(order=order, product_id=order.product_id, author_id=order.buyer_id)
     review.rating = rating
     review.body = body
     db.session.add(review)
+    db.session.flush()
+    refresh_rating(order.product_id)
     db.session.commit()
     return review
 
 
-def rating_summary(product: Product) -> RatingSummary:
-    """How many reviews a product has and their average rating, in one query."""
-    count, average = db.session.execute(
-        db.select(func.count(Review.id), func.avg(Review.rating)).where(Review.product_id == product.id)
+def _counted() -> ColumnElement[bool]:
+    """Reviews that count: those of paid orders (a refund takes its review out of the rating)."""
+    return Review.order.has(Order.status == OrderStatus.PAID)
+
+
+def refresh_rating(product_id: int) -> None:
+    """Recount a product's rating from its reviews that count; the caller commits."""
+    count, total = db.session.execute(
+        db.select(func.count(Review.id), func.coalesce(func.sum(Review.rating), 0)).where(
+            Review.product_id == product_id, _counted()
+        )
     ).one()
-    return RatingSummary(count=count, average=round(float(average), 1) if average is not None else None)
+    db.session.execute(
+        db.update(Product)
+        .where(Product.id == product_id)
+        .values(rating_count=count, rating_total=total, rating_score=round(100 * total / count) if count else 0)
+        .execution_options(synchronize_session="fetch")
+    )
 
 
 def reviews_of(product: Product, page: int, per_page: int) -> Pagination:
-    """Return one page of a product's reviews, newest first, with their authors."""
+    """Return one page of a product's reviews that count, newest first."""
     statement = (
-        db.select(Review).where(Review.product_id == product.id).order_by(Review.created_at.desc(), Review.id.desc())
+        db.select(Review)
+        .where(Review.product_id == product.id, _counted())
+        .order_by(Review.created_at.desc(), Review.id.desc())
     )
     return db.paginate(statement, page=page, per_page=per_page, error_out=False)
