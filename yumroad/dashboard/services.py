@@ -5,7 +5,7 @@ Every amount is added up by the database over integer cents; nothing is summed a
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -32,8 +32,7 @@ class Totals:
 @dataclass(frozen=True)
 class ProductSales:
     product: Product
-    sales: int
-    revenue_cents: int
+    periods: dict[str, Totals]  # the same periods as `totals`, "All time" last
 
 
 @dataclass(frozen=True)
@@ -46,35 +45,44 @@ def _paid_in(store: Store) -> ColumnElement[bool]:
     return (Product.store_id == store.id) & (Order.status == OrderStatus.PAID)
 
 
-def totals(store: Store) -> dict[str, Totals]:
-    """Sales and revenue for the last 7, 30 and 365 days and all time, in one query."""
-    now = utc_now()
-    columns = []
+PERIOD_NAMES = [*PERIODS, "All time"]
+
+
+def _period_columns() -> list[ColumnElement[int]]:
+    """A count and a sum of cents per period, over the paid orders a query selects."""
+    now, columns = utc_now(), []
     for days in PERIODS.values():
         recent = Order.paid_at >= now - timedelta(days=days)
         columns += [
             func.count(case((recent, Order.id))),
             func.coalesce(func.sum(case((recent, Order.amount_cents))), 0),
         ]
-    columns += [func.count(Order.id), func.coalesce(func.sum(Order.amount_cents), 0)]
-    row = db.session.execute(db.select(*columns).select_from(Order).join(Order.product).where(_paid_in(store))).one()
-    names = [*PERIODS, "All time"]
-    return {name: Totals(sales=row[2 * index], revenue_cents=row[2 * index + 1]) for index, name in enumerate(names)}
+    return [*columns, func.count(Order.id), func.coalesce(func.sum(Order.amount_cents), 0)]
+
+
+def _periods(values: Sequence[int]) -> dict[str, Totals]:
+    return {name: Totals(values[2 * index], values[2 * index + 1]) for index, name in enumerate(PERIOD_NAMES)}
+
+
+def totals(store: Store) -> dict[str, Totals]:
+    """Sales and revenue for the last 7, 30 and 365 days and all time, in one query."""
+    statement = db.select(*_period_columns()).select_from(Order).join(Order.product).where(_paid_in(store))
+    return _periods(db.session.execute(statement).one())
 
 
 def sales_per_product(store: Store, limit: int = TOP_PRODUCTS) -> list[ProductSales]:
-    """The store's best-selling products (deleted ones too, if they sold), with their sales."""
-    sales = func.count(Order.id)
-    revenue = func.coalesce(func.sum(Order.amount_cents), 0)
+    """The store's best-selling products of all time (deleted ones too, if they sold), with their sales
+    and revenue per period, in one query."""
+    columns = _period_columns()
     rows = db.session.execute(
-        db.select(Product, sales, revenue)
+        db.select(Product, *columns)
         .outerjoin(Order, (Order.product_id == Product.id) & (Order.status == OrderStatus.PAID))
         .where(Product.store_id == store.id, Product.deleted_at.is_(None) | (Order.id.is_not(None)))
         .group_by(Product.id)
-        .order_by(revenue.desc(), Product.name)
+        .order_by(columns[-1].desc(), Product.name)
         .limit(limit)
     )
-    return [ProductSales(product, count, cents) for product, count, cents in rows]
+    return [ProductSales(row[0], _periods(row[1:])) for row in rows]
 
 
 def daily_revenue(store: Store, days: int = CHART_DAYS) -> list[Day]:
