@@ -229,6 +229,13 @@ class Product(db.Model):
         return round(self.rating_total / self.rating_count, 1) if self.rating_count else None
 
     @property
+    def offered_price_cents(self) -> int:
+        """What the buy box offers: the price, or with pay what you want the suggested price (or minimum)."""
+        if self.pay_what_you_want and self.suggested_price_cents is not None:
+            return self.suggested_price_cents
+        return self.price_cents
+
+    @property
     def is_free(self) -> bool:
         return self.price_cents == 0 and not self.pay_what_you_want
 

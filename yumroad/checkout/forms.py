@@ -4,6 +4,7 @@ from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
 from yumroad.forms import PriceField, email_field, strip_filter
+from yumroad.models import Product
 
 
 class BuyForm(FlaskForm):
@@ -32,6 +33,7 @@ class TestCardForm(FlaskForm):
     cvc = StringField("CVC", filters=[strip_filter], default="123")
 
 
-def buy_form() -> BuyForm:
-    """The buy form for whoever is looking: guests also give an email."""
-    return BuyForm() if current_user.is_authenticated else GuestBuyForm()
+def buy_form(product: Product) -> BuyForm:
+    """The buy form for whoever is looking (guests also give an email), offering the product's price."""
+    form_class = BuyForm if current_user.is_authenticated else GuestBuyForm
+    return form_class(amount=product.offered_price_cents)

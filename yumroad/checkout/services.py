@@ -64,7 +64,7 @@ def asking_price(product: Product, amount_cents: int | None) -> int:
     """
     if not product.pay_what_you_want:
         return product.price_cents
-    chosen = amount_cents if amount_cents is not None else (product.suggested_price_cents or product.price_cents)
+    chosen = amount_cents if amount_cents is not None else product.offered_price_cents
     if chosen < product.price_cents:
         raise AmountTooLow(f"Pay at least {format_money(product.price_cents, product.currency)}.")
     return chosen

@@ -47,7 +47,7 @@ def _bought_here(order: Order) -> bool:
 @bp.post("/product/<int:product_id>/buy")
 def buy(product_id: int) -> str | Response:
     product = get_product(product_id, current_user)
-    form = buy_form()
+    form = buy_form(product)
     if not form.validate_on_submit():
         return render_product_page(product, form)
     buyer, email = (None, form.email.data) if isinstance(form, GuestBuyForm) else (current_user, current_user.email)

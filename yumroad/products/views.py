@@ -38,7 +38,8 @@ def index() -> str:
 
 @bp.get("/<int:product_id>")
 def show(product_id: int) -> str:
-    return render_product_page(get_product(product_id, current_user), buy_form())
+    product = get_product(product_id, current_user)
+    return render_product_page(product, buy_form(product))
 
 
 def render_product_page(product: Product, form: BuyForm) -> str:
