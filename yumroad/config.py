@@ -40,6 +40,8 @@ def settings_from_environment() -> dict[str, Any]:
         "YUMROAD_ENV": os.environ.get("YUMROAD_ENV", "development"),
         "SECRET_KEY": os.environ.get("SECRET_KEY") or None,
         "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL") or None,
+        # Redis for background jobs, rate limits and the page cache; unset, all three stay in-process.
+        "REDIS_URL": os.environ.get("REDIS_URL") or None,
         "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER") or None,
         "MAX_PICTURE_SIZE": _int_from_env("MAX_PICTURE_SIZE", 5 * MEBIBYTE),
         "MAX_PRODUCT_FILE_SIZE": _int_from_env("MAX_PRODUCT_FILE_SIZE", 100 * MEBIBYTE),
