@@ -36,6 +36,7 @@ def make_app(folder: Path, **overrides: Any) -> Flask:
             "MAIL_OUTBOX_FOLDER": str(folder / "outbox"),
             "PAYMENT_PROVIDER": "test",
             "PUBLIC_URL": "http://yumroad.test",
+            "CACHE_TYPE": "SimpleCache",  # the page cache is on, as in production, and each app has its own
             **overrides,
         }
     )

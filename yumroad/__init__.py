@@ -23,6 +23,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
 
     register_extensions(app)
+    register_page_cache(app)
     register_blueprints(app)
     register_template_helpers(app)
     register_error_handlers(app)
@@ -52,6 +53,12 @@ def register_extensions(app: Flask) -> None:
     @login_manager.user_loader
     def load_user(user_id: str) -> models.User | None:
         return db.session.get(models.User, int(user_id)) if user_id.isdecimal() else None
+
+
+def register_page_cache(app: Flask) -> None:
+    from yumroad.caching import register_page_cache
+
+    register_page_cache(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -46,6 +46,7 @@ def settings_from_environment() -> dict[str, Any]:
         "MAX_PICTURE_SIZE": _int_from_env("MAX_PICTURE_SIZE", 5 * MEBIBYTE),
         "MAX_PRODUCT_FILE_SIZE": _int_from_env("MAX_PRODUCT_FILE_SIZE", 100 * MEBIBYTE),
         "MAX_CONTENT_LENGTH": _int_from_env("MAX_CONTENT_LENGTH", 0) or None,  # default: see finish_config
+        "PAGE_CACHE_SECONDS": _int_from_env("PAGE_CACHE_SECONDS", 60),  # 0: no page cache
         "PRODUCTS_PER_PAGE": _int_from_env("PRODUCTS_PER_PAGE", 12),
         "STORES_PER_PAGE": _int_from_env("STORES_PER_PAGE", 12),
         "ORDERS_PER_PAGE": _int_from_env("ORDERS_PER_PAGE", 20),

@@ -3,6 +3,7 @@
 from typing import Any
 
 from flask_bootstrap import Bootstrap5
+from flask_caching import Cache
 from flask_login import LoginManager
 from flask_mail import Mail
 from flask_migrate import Migrate
@@ -50,3 +51,4 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 mail = Mail()
 bootstrap = Bootstrap5()
+cache = Cache()
