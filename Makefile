@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint format install clean bench-search
+.PHONY: run test lint format install clean bench bench-search
 
 run: $(INSTALLED)
 	$(BIN)/flask db upgrade
@@ -19,6 +19,12 @@ test: $(INSTALLED)
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check yumroad tests bench migrations/env.py
+
+# The anonymous pages under load (wrk against gunicorn) on SQLite and PostgreSQL, with and without the
+# page cache, next to a bare control page; writes bench/RESULTS.md. `make bench BENCH_FLAGS=--large` adds
+# 100,000 products. Needs wrk (apt-get install wrk), PostgreSQL and Redis.
+bench: $(INSTALLED)
+	$(BIN)/python bench/serving.py $(BENCH_FLAGS)
 
 # Search and dashboard timings with 50 and 50,000 products; writes bench/RESULTS.md.
 bench-search: $(INSTALLED)

@@ -43,7 +43,7 @@ def cache_settings(config: dict[str, Any], instance_path: str) -> dict[str, Any]
     """Flask-Caching's settings for the page cache, unless the environment chose its own CACHE_TYPE."""
     seconds = config["PAGE_CACHE_SECONDS"]
     if seconds <= 0:
-        return {"CACHE_TYPE": "NullCache"}
+        return {"CACHE_TYPE": "NullCache", "CACHE_NO_NULL_WARNING": True}
     settings: dict[str, Any] = {"CACHE_DEFAULT_TIMEOUT": seconds, "CACHE_KEY_PREFIX": "yumroad:"}
     if config.get("REDIS_URL"):
         return settings | {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": config["REDIS_URL"]}

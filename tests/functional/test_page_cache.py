@@ -157,7 +157,10 @@ def test_the_cache_is_redis_when_set_else_a_folder_and_zero_turns_it_off():
         "CACHE_DIR": "/srv/instance/page-cache",
     }
     assert cache_settings(base | {"REDIS_URL": "redis://cache:6379/0"}, "/srv/instance")["CACHE_TYPE"] == "RedisCache"
-    assert cache_settings(base | {"PAGE_CACHE_SECONDS": 0}, "/srv/instance") == {"CACHE_TYPE": "NullCache"}
+    assert cache_settings(base | {"PAGE_CACHE_SECONDS": 0}, "/srv/instance") == {
+        "CACHE_TYPE": "NullCache",
+        "CACHE_NO_NULL_WARNING": True,
+    }
 
 
 def test_processes_sharing_a_folder_cache_see_each_others_changes(tmp_path):
