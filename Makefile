@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint format install clean bench bench-search
+.PHONY: run test lint format install clean bench bench-search load
 
 run: $(INSTALLED)
 	$(BIN)/flask db upgrade
@@ -26,6 +26,16 @@ lint: $(INSTALLED)
 bench: $(INSTALLED)
 	$(BIN)/python bench/serving.py $(BENCH_FLAGS)
 
+# 64 visitors browse, sign up and buy for 60 s on gunicorn + RQ + PostgreSQL + Redis, once cleanly and
+# once with the worker and PostgreSQL restarted mid-run; then checks no order was lost or doubled.
+load: $(INSTALLED) .venv-load/.installed
+	$(BIN)/python bench/load_test.py
+
+.venv-load/.installed: bench/requirements-load.txt
+	test -x .venv-load/bin/python || $(PYTHON) -m venv .venv-load
+	.venv-load/bin/python -m pip install --quiet --disable-pip-version-check -r bench/requirements-load.txt
+	touch $@
+
 # Search and dashboard timings with 50 and 50,000 products; writes bench/RESULTS.md.
 bench-search: $(INSTALLED)
 	$(BIN)/python bench/search_and_dashboard.py
@@ -43,4 +53,4 @@ $(INSTALLED): requirements.txt
 	touch $@
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .coverage htmlcov
+	rm -rf $(VENV) .venv-load .pytest_cache .ruff_cache .coverage htmlcov
