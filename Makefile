@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint format install clean bench bench-search load
+.PHONY: run test lint format install clean bench bench-search load scan
 
 run: $(INSTALLED)
 	$(BIN)/flask db upgrade
@@ -36,6 +36,16 @@ load: $(INSTALLED) .venv-load/.installed
 	.venv-load/bin/python -m pip install --quiet --disable-pip-version-check -r bench/requirements-load.txt
 	touch $@
 
+# sqlmap and wapiti against a demo marketplace on 127.0.0.1, logged out and logged in; findings go to
+# bench/RESULTS.md.
+scan: $(INSTALLED) .venv-scan/.installed
+	$(BIN)/python bench/scan.py
+
+.venv-scan/.installed: bench/requirements-scan.txt
+	test -x .venv-scan/bin/python || $(PYTHON) -m venv .venv-scan
+	.venv-scan/bin/python -m pip install --quiet --disable-pip-version-check -r bench/requirements-scan.txt
+	touch $@
+
 # Search and dashboard timings with 50 and 50,000 products; writes bench/RESULTS.md.
 bench-search: $(INSTALLED)
 	$(BIN)/python bench/search_and_dashboard.py
@@ -53,4 +63,4 @@ $(INSTALLED): requirements.txt
 	touch $@
 
 clean:
-	rm -rf $(VENV) .venv-load .pytest_cache .ruff_cache .coverage htmlcov
+	rm -rf $(VENV) .venv-load .venv-scan .pytest_cache .ruff_cache .coverage htmlcov
