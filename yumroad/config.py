@@ -29,9 +29,12 @@ def _ints_from_env(name: str, default: list[int]) -> list[int]:
     if value is None or value.strip() == "":
         return default
     try:
-        return [int(part) for part in value.split(",")]
-    except ValueError as error:
-        raise RuntimeError(f"{name} must be whole numbers separated by commas, not {value!r}") from error
+        numbers = [int(part) for part in value.split(",")]
+    except ValueError:
+        numbers = [-1]
+    if min(numbers) < 0:
+        raise RuntimeError(f"{name} must be whole numbers (0 or more) separated by commas, not {value!r}")
+    return numbers
 
 
 # Settings that do not depend on where the app runs.

@@ -141,7 +141,8 @@ def test_job_settings_come_from_the_environment(clean_environment):
     )
 
 
-def test_bad_retry_intervals_are_a_clear_error(clean_environment):
-    clean_environment.setenv("JOB_RETRY_INTERVALS", "5 minutes")
-    with pytest.raises(RuntimeError, match="JOB_RETRY_INTERVALS must be whole numbers separated by commas"):
+@pytest.mark.parametrize("intervals", ["5 minutes", "5,-1"])
+def test_bad_retry_intervals_are_a_clear_error(clean_environment, intervals):
+    clean_environment.setenv("JOB_RETRY_INTERVALS", intervals)
+    with pytest.raises(RuntimeError, match=r"JOB_RETRY_INTERVALS must be whole numbers \(0 or more\)"):
         create_app()
