@@ -28,6 +28,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_template_helpers(app)
     register_error_handlers(app)
     register_commands(app)
+    register_jobs(app)
     return app
 
 
@@ -112,3 +113,9 @@ def register_commands(app: Flask) -> None:
 
     for command in (seed_demo_command, send_receipts_command):
         app.cli.add_command(command)
+
+
+def register_jobs(app: Flask) -> None:
+    from yumroad.jobs import register
+
+    register(app)

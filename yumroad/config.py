@@ -23,6 +23,20 @@ def _int_from_env(name: str, default: int) -> int:
         raise RuntimeError(f"{name} must be a whole number, not {value!r}") from error
 
 
+def _ints_from_env(name: str, default: list[int]) -> list[int]:
+    """A comma-separated list of whole numbers, e.g. JOB_RETRY_INTERVALS=15,60,300."""
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        numbers = [int(part) for part in value.split(",")]
+    except ValueError:
+        numbers = [-1]
+    if min(numbers) < 0:
+        raise RuntimeError(f"{name} must be whole numbers (0 or more) separated by commas, not {value!r}")
+    return numbers
+
+
 # Settings that do not depend on where the app runs.
 FIXED_SETTINGS: dict[str, Any] = {
     "BOOTSTRAP_SERVE_LOCAL": True,  # Bootstrap from the app itself, never from a CDN
@@ -42,6 +56,10 @@ def settings_from_environment() -> dict[str, Any]:
         "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL") or None,
         # Redis for background jobs, rate limits and the page cache; unset, all three stay in-process.
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
+        # Background jobs (with REDIS_URL): the RQ queue, and how often and after how many seconds to retry.
+        "JOB_QUEUE": os.environ.get("JOB_QUEUE") or "yumroad",
+        "JOB_RETRIES": _int_from_env("JOB_RETRIES", 5),
+        "JOB_RETRY_INTERVALS": _ints_from_env("JOB_RETRY_INTERVALS", [15, 60, 300, 900, 3600]),
         "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER") or None,
         "MAX_PICTURE_SIZE": _int_from_env("MAX_PICTURE_SIZE", 5 * MEBIBYTE),
         "MAX_PRODUCT_FILE_SIZE": _int_from_env("MAX_PRODUCT_FILE_SIZE", 100 * MEBIBYTE),

@@ -1,6 +1,8 @@
 """Sending email: through MAIL_SERVER when it is set, else to the console and an outbox folder.
 
 Every email has a text and an HTML part, rendered from templates/emails/<name>.txt and .html.
+An email about something already saved is sent by a background job (`yumroad.jobs.enqueue`),
+which raises EmailNotSent to be retried; run at once, the failure is logged and the request goes on.
 """
 
 import os
@@ -33,16 +35,6 @@ def send_email(to: str, subject: str, template: str, **context: object) -> None:
             _keep_in_outbox(message)
     except Exception as error:  # SMTP errors, refused connections, headers that cannot be encoded...
         raise EmailNotSent(f"{subject!r} to {to}: {error}") from error
-
-
-def send_email_after_commit(to: str, subject: str, template: str, **context: object) -> bool:
-    """Send an email about something already saved: a failure is logged, and the request goes on."""
-    try:
-        send_email(to, subject, template, **context)
-    except EmailNotSent:
-        current_app.logger.exception("could not send %r to %s", subject, to)
-        return False
-    return True
 
 
 def _keep_in_outbox(message: Message) -> None:

@@ -320,8 +320,10 @@ class Order(db.Model):
     provider_reference: Mapped[str | None] = mapped_column(String(255), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, index=True)
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Set once the receipt and the sale notice went out: `flask send-receipts` retries the others.
+    # Set when the receipt, and the creator's sale notice, went out: `flask send-receipts` sends
+    # those still owed (mail was down), and a background job never sends one twice.
     receipt_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sale_notice_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     download_count: Mapped[int] = mapped_column(Integer, default=0)
     # Part of every download link: sending fresh links bumps it, and the old links stop working.
     download_link_version: Mapped[int] = mapped_column(Integer, default=1)

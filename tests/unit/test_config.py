@@ -8,7 +8,8 @@ from yumroad.config import DEVELOPMENT_SECRET_KEY, STRIPE_KEYS
 def clean_environment(monkeypatch):
     names = ("YUMROAD_ENV", "SECRET_KEY", "DATABASE_URL", "UPLOAD_FOLDER", "MAX_PICTURE_SIZE", "FLASK_SECRET_KEY")
     others = ("MAX_CONTENT_LENGTH", "MAX_PRODUCT_FILE_SIZE", "PAYMENT_PROVIDER", "PUBLIC_URL", "MAIL_SERVER", "PORT")
-    for name in (*names, *others, *STRIPE_KEYS):
+    jobs = ("REDIS_URL", "JOB_QUEUE", "JOB_RETRIES", "JOB_RETRY_INTERVALS")
+    for name in (*names, *others, *jobs, *STRIPE_KEYS):
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
 
@@ -126,3 +127,22 @@ def test_production_needs_a_public_url_and_a_mail_server(clean_environment, miss
 def test_the_public_url_defaults_to_the_local_server(clean_environment):
     clean_environment.setenv("PORT", "8123")
     assert create_app().config["PUBLIC_URL"] == "http://127.0.0.1:8123"
+
+
+def test_job_settings_come_from_the_environment(clean_environment):
+    clean_environment.setenv("JOB_QUEUE", "emails")
+    clean_environment.setenv("JOB_RETRIES", "2")
+    clean_environment.setenv("JOB_RETRY_INTERVALS", "5, 50")
+    app = create_app()
+    assert (app.config["JOB_QUEUE"], app.config["JOB_RETRIES"], app.config["JOB_RETRY_INTERVALS"]) == (
+        "emails",
+        2,
+        [5, 50],
+    )
+
+
+@pytest.mark.parametrize("intervals", ["5 minutes", "5,-1"])
+def test_bad_retry_intervals_are_a_clear_error(clean_environment, intervals):
+    clean_environment.setenv("JOB_RETRY_INTERVALS", intervals)
+    with pytest.raises(RuntimeError, match=r"JOB_RETRY_INTERVALS must be whole numbers \(0 or more\)"):
+        create_app()

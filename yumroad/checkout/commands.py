@@ -10,5 +10,6 @@ from yumroad.urls import link_building_context
 def send_receipts_command() -> None:
     """Send the receipts and sale notices of paid orders that failed to go out (e.g. mail was down)."""
     with link_building_context():
-        sent = send_unsent_receipts()
-    click.echo(f"Sent {sent} receipt{'' if sent == 1 else 's'}.")
+        receipts, notices = send_unsent_receipts()
+    click.echo(f"Sent {receipts} receipt{'' if receipts == 1 else 's'}.")
+    click.echo(f"Sent {notices} sale notice{'' if notices == 1 else 's'}.")

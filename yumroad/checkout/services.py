@@ -3,13 +3,15 @@
 import json
 import logging
 import secrets
+from collections.abc import Callable
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 import stripe
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import InstrumentedAttribute, joinedload
 
 from yumroad.checkout.providers import (
     TEST_CARD_DECLINED,
@@ -19,8 +21,9 @@ from yumroad.checkout.providers import (
 )
 from yumroad.discounts.services import claim_use, find_discount
 from yumroad.downloads.services import emailed_download_url
-from yumroad.emails import send_email_after_commit
+from yumroad.emails import EmailNotSent, send_email
 from yumroad.extensions import db
+from yumroad.jobs import enqueue, run_now, try_enqueue
 from yumroad.models import Order, OrderStatus, PaymentEvent, Product, User, utc_now
 from yumroad.money import format_money
 from yumroad.reviews.services import refresh_rating
@@ -184,6 +187,14 @@ class Outcome(StrEnum):
     IGNORED = "ignored"  # a type of event we do not act on
     UNKNOWN_ORDER = "unknown order"
     AMOUNT_MISMATCH = "amount mismatch"
+    QUEUED = "queued"  # left to a background worker
+
+
+def receive_payment_event(event: dict[str, Any]) -> Outcome:
+    """Handle a verified event: on a background worker when there is one (QUEUED), else now."""
+    if try_enqueue(handle_payment_event, event):
+        return Outcome.QUEUED
+    return handle_payment_event(event)
 
 
 def handle_payment_event(event: dict[str, Any]) -> Outcome:
@@ -218,12 +229,37 @@ def handle_payment_event(event: dict[str, Any]) -> Outcome:
     return Outcome.PAID if _fulfil(order) else Outcome.UNCHANGED
 
 
-def send_unsent_receipts() -> int:
-    """Send the receipts and sale notices that failed to go out after payment; return how many went."""
-    unsent = db.session.scalars(
-        db.select(Order).where(Order.status == OrderStatus.PAID, Order.receipt_sent_at.is_(None))
+def send_unsent_receipts() -> tuple[int, int]:
+    """Send the receipts and sale notices still owed on paid orders (mail was down); return how many of each went."""
+    owed = db.session.scalars(
+        db.select(Order.id)
+        .where(
+            Order.status == OrderStatus.PAID,
+            db.or_(Order.receipt_sent_at.is_(None), Order.sale_notice_sent_at.is_(None)),
+        )
+        .order_by(Order.id)
     ).all()
-    return sum(_send_receipt_and_sale_notice(order) for order in unsent)
+    receipts = notices = 0
+    for order_id in owed:
+        receipts += bool(run_now(send_receipt, order_id))
+        notices += bool(run_now(send_sale_notice, order_id))
+    return receipts, notices
+
+
+def send_receipt(order_id: int) -> bool:
+    """Email the buyer the receipt of a paid order, unless it went already; True if it went now.
+
+    A background job. Raises EmailNotSent, and the receipt stays owed.
+    """
+    return _send_once(order_id, Order.receipt_sent_at, _email_receipt)
+
+
+def send_sale_notice(order_id: int) -> bool:
+    """Tell the creator of a paid order's sale, unless they were told already; True if it went now.
+
+    A background job. Raises EmailNotSent, and the notice stays owed.
+    """
+    return _send_once(order_id, Order.sale_notice_sent_at, _email_sale_notice)
 
 
 def _settle(order: Order, allowed: set[OrderStatus], new_status: OrderStatus, outcome: Outcome) -> Outcome:
@@ -233,12 +269,13 @@ def _settle(order: Order, allowed: set[OrderStatus], new_status: OrderStatus, ou
 
 
 def _fulfil(order: Order) -> bool:
-    """Mark an order paid, once, and send the receipt and the sale notice; False if it was already."""
+    """Mark an order paid, once, then send the receipt and the sale notice; False if it was already."""
     paid = _move(order, {OrderStatus.PENDING, OrderStatus.FAILED}, OrderStatus.PAID, paid_at=utc_now())
     db.session.commit()
     if paid:
         db.session.refresh(order)
-        _send_receipt_and_sale_notice(order)
+        enqueue(send_receipt, order.id)
+        enqueue(send_sale_notice, order.id)
     return paid
 
 
@@ -253,10 +290,39 @@ def _move(order: Order, allowed: set[OrderStatus], new_status: OrderStatus, **va
     return result.rowcount == 1
 
 
-def _send_receipt_and_sale_notice(order: Order) -> bool:
-    """Email the buyer and the creator; on success, note it on the order. Failures are logged."""
+def _send_once(order_id: int, sent_at: InstrumentedAttribute[datetime | None], email: Callable[[Order], None]) -> bool:
+    """Send one email about a paid order at most once, even from two workers at the same moment.
+
+    The order is marked sent (one conditional UPDATE: only one caller wins) before the email goes,
+    and unmarked if it cannot go, so that a retry sends it and nothing sends it twice.
+    """
+    claimed = db.session.execute(
+        db.update(Order)
+        .where(Order.id == order_id, Order.status == OrderStatus.PAID, sent_at.is_(None))
+        .values({sent_at: utc_now()})
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    if claimed.rowcount != 1:
+        return False
+    try:
+        email(db.session.get_one(Order, order_id))
+    except EmailNotSent:
+        db.session.rollback()
+        db.session.execute(
+            db.update(Order)
+            .where(Order.id == order_id)
+            .values({sent_at: None})
+            .execution_options(synchronize_session=False)
+        )
+        db.session.commit()
+        raise
+    return True
+
+
+def _email_receipt(order: Order) -> None:
     product = order.product
-    sent = send_email_after_commit(
+    send_email(
         order.buyer_email,
         f"Your receipt: {product.name}",
         "receipt",
@@ -266,7 +332,12 @@ def _send_receipt_and_sale_notice(order: Order) -> bool:
         library_link=public_url_for("downloads.library"),
         fresh_links_link=public_url_for("downloads.fresh_links"),
         product_link=public_url_for("products.show", product_id=product.id),
-    ) and send_email_after_commit(
+    )
+
+
+def _email_sale_notice(order: Order) -> None:
+    product = order.product
+    send_email(
         product.creator.email,
         f"You made a sale: {product.name}",
         "sale",
@@ -274,7 +345,3 @@ def _send_receipt_and_sale_notice(order: Order) -> bool:
         product=product,
         sales_link=public_url_for("stores.sales", store_id=product.store_id) if product.store_id else None,
     )
-    if sent:
-        order.receipt_sent_at = utc_now()
-        db.session.commit()
-    return sent

@@ -11,9 +11,9 @@ from yumroad.checkout.services import (
     ProductNotForSale,
     UnknownTestCard,
     get_order,
-    handle_payment_event,
     pay_in_test_mode,
     payment_page_secret,
+    receive_payment_event,
     start_purchase,
     verify_stripe_webhook,
 )
@@ -110,4 +110,4 @@ def stripe_webhook() -> tuple[dict[str, object], int]:
     except InvalidWebhook as error:
         current_app.logger.warning("refused a Stripe webhook: %s", error)
         return {"error": "invalid webhook"}, 400
-    return {"received": True, "outcome": handle_payment_event(event)}, 200
+    return {"received": True, "outcome": receive_payment_event(event)}, 200

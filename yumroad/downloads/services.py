@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from yumroad.emails import EmailNotSent, send_email
 from yumroad.extensions import db
+from yumroad.jobs import try_enqueue
 from yumroad.models import Order, OrderStatus, Product, User, normalize_email
 from yumroad.product_files import file_path
 from yumroad.urls import public_url_for
@@ -100,6 +101,15 @@ def claim_download(token: str, count: bool = True) -> Order:
     if counted.rowcount != 1:
         raise ExhaustedLink
     return order
+
+
+def request_fresh_links(email: str) -> None:
+    """Send fresh links (see send_fresh_links) from a background worker, or now when there is none.
+
+    Raises EmailNotSent, changing nothing, only when sent now: a worker retries instead.
+    """
+    if not try_enqueue(send_fresh_links, email):
+        send_fresh_links(email)
 
 
 def send_fresh_links(email: str) -> int:

@@ -9,7 +9,7 @@ from yumroad.downloads.services import (
     claim_download,
     download_url,
     purchases_of,
-    send_fresh_links,
+    request_fresh_links,
 )
 from yumroad.emails import EmailNotSent
 from yumroad.pagination import requested_page
@@ -49,7 +49,7 @@ def fresh_links() -> str | Response:
     form = FreshLinksForm()
     if form.validate_on_submit():
         try:
-            send_fresh_links(form.email.data)
+            request_fresh_links(form.email.data)
         except EmailNotSent:
             flash("We could not send email just now. Your links are unchanged: please try again soon.", "danger")
             return render_template("downloads/fresh_links.html", form=form)

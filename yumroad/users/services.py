@@ -3,8 +3,9 @@
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from yumroad.emails import send_email_after_commit
+from yumroad.emails import send_email
 from yumroad.extensions import db
+from yumroad.jobs import enqueue
 from yumroad.models import Store, User, normalize_email
 from yumroad.urls import public_url_for
 
@@ -33,7 +34,16 @@ def register_creator(email: str, password: str, store_name: str) -> User:
         if _email_is_registered(user.email):  # a sign-up with the same email won the race
             raise EmailAlreadyRegistered(user.email) from error
         raise
-    send_email_after_commit(
+    enqueue(send_welcome_email, user.id)
+    return user
+
+
+def send_welcome_email(user_id: int) -> None:
+    """Welcome a new creator, with links to their store. A background job; raises EmailNotSent."""
+    user = db.session.get(User, user_id)
+    if user is None or user.store is None:  # gone since they signed up
+        return
+    send_email(
         user.email,
         "Welcome to Yumroad",
         "welcome",
@@ -41,7 +51,6 @@ def register_creator(email: str, password: str, store_name: str) -> User:
         store_link=public_url_for("stores.show", store_id=user.store.id),
         new_product_link=public_url_for("products.new"),
     )
-    return user
 
 
 def _email_is_registered(email: str) -> bool:
