@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import requests  # noqa: E402
+from bs4 import BeautifulSoup  # noqa: E402
 
 from bench.serving import BIN, gunicorn, write_results  # noqa: E402
 from yumroad.demo import DEMO_PASSWORD  # noqa: E402
@@ -38,8 +39,8 @@ LEAVE_OUT = r"logout|delete|/media/"
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
-def log_in(address: str) -> str:
-    """Log the demo creator in through the form; return the session cookie's value."""
+def log_in(address: str) -> requests.Session:
+    """Log the demo creator in through the form; return their browser."""
     browser = requests.Session()
     form = browser.get(f"{address}/login", timeout=10)
     token = CSRF.search(form.text).group(1)
@@ -50,31 +51,63 @@ def log_in(address: str) -> str:
         timeout=10,
     )
     assert answer.status_code == 302, answer.text
-    return browser.cookies["session"]
+    return browser
 
 
-def sqlmap(address: str, output: Path, cookie: str | None) -> list[str]:
-    command = [
-        SCANNERS / "sqlmap",
-        f"--url={address}/",
-        "--crawl=3",
-        f"--crawl-exclude={LEAVE_OUT}",
-        "--forms",
-        "--csrf-token=csrf_token",
-        "--batch",
-        "--level=2",
-        "--risk=1",
-        "--threads=4",
-        f"--output-dir={output}",
-        f"--results-file={output / 'results.csv'}",
-        "--disable-coloring",
-    ] + ([f"--cookie=session={cookie}"] if cookie else [])
-    run = subprocess.run(command, capture_output=True, text=True, check=False, timeout=1800)
-    (output / "sqlmap.log").write_text(run.stdout + run.stderr)
-    found = [line for line in run.stdout.splitlines() if "identified the following injection point" in line]
-    tested = len(re.findall(r"^\[\d\d:\d\d:\d\d\] \[INFO\] testing URL", run.stdout, re.MULTILINE))
-    forms = len(re.findall(r"^\[#\d+\] form:", run.stdout, re.MULTILINE))
-    return [f"sqlmap: {tested} URLs tested, {forms} forms found, {len(found)} injection points", *found]
+SAMPLE_VALUES = {"email": "scan@example.com", "password": "scan-password-1", "confirm": "scan-password-1"}
+PAGES = ["/", "/product/?q=guide&sort=newest", "/stores", "/login", "/register", "/download/fresh-links"]
+OWNER_PAGES = ["/product/new", "/dashboard", "/library"]
+
+
+def owner_pages(address: str, browser: requests.Session) -> list[str]:
+    """The logged-in creator's own pages: their store, its edit, sales and discounts pages, a product's edit page."""
+    home = BeautifulSoup(browser.get(f"{address}/login", timeout=10).text, "html.parser")
+    store = home.select_one("a[href^='/store/']")["href"]
+    store_page = BeautifulSoup(browser.get(f"{address}{store}", timeout=10).text, "html.parser")
+    product = next(link["href"] for link in store_page.select("a[href]") if re.fullmatch(r"/product/\d+", link["href"]))
+    return [*OWNER_PAGES, store, f"{store}/edit", f"{store}/sales", f"{store}/discounts", f"{product}/edit"]
+
+
+def sqlmap_targets(address: str, browser: requests.Session, pages: list[str]) -> list[list[str]]:
+    """sqlmap's arguments for every form on `pages` (POST forms re-read their CSRF token from the page)
+    and every same-site link with a query string."""
+    targets: dict[str, list[str]] = {}
+    for path in pages:
+        page = BeautifulSoup(browser.get(f"{address}{path}", timeout=10).text, "html.parser")
+        for form in page.select("main form"):
+            action = form.get("action") or path
+            if re.search(LEAVE_OUT, action):
+                continue
+            fields = {
+                field["name"]: field.get("value") or SAMPLE_VALUES.get(field["name"], "1")
+                for field in form.select("input[name], textarea[name], select[name]")
+                if field.get("type") not in ("file", "submit")
+            }
+            data = "&".join(f"{name}={value}" for name, value in fields.items() if name != "csrf_token")
+            if form.get("method", "get").lower() == "post":
+                arguments = [f"--url={address}{action}", f"--data=csrf_token=x&{data}", "--csrf-token=csrf_token"]
+                targets[f"POST {action}"] = [*arguments, f"--csrf-url={address}{path}"]
+            else:
+                targets[f"GET {action}"] = [f"--url={address}{action}?{data}"]
+        for link in page.select("a[href*='?']"):
+            href = link["href"]
+            if href.startswith("/") and not re.search(LEAVE_OUT, href):
+                targets.setdefault(f"GET {href.split('?')[0]}", [f"--url={address}{href}"])
+    return list(targets.values())
+
+
+def sqlmap(address: str, output: Path, browser: requests.Session, pages: list[str]) -> list[str]:
+    cookie = "; ".join(f"{name}={value}" for name, value in browser.cookies.items())
+    tested, found = 0, []
+    for target in sqlmap_targets(address, browser, pages):
+        command = [SCANNERS / "sqlmap", *target, *([f"--cookie={cookie}"] if cookie else []), "--batch", "--level=3"]
+        command += [f"--output-dir={output}", "--disable-coloring", "--flush-session"]
+        run = subprocess.run(command, capture_output=True, text=True, check=False, timeout=900)
+        with open(output / "sqlmap.log", "a") as log:
+            log.write(run.stdout + run.stderr)
+        tested += len(re.findall(r"testing for SQL injection on \w+ parameter", run.stdout))
+        found += [f"{target[0]}: {line}" for line in run.stdout.splitlines() if "is vulnerable" in line]
+    return [f"sqlmap: {tested} parameters tested, {len(found)} injectable", *found]
 
 
 def wapiti(address: str, output: Path, cookie: str | None) -> list[str]:
@@ -140,14 +173,17 @@ def main() -> None:
             subprocess.run([BIN / "flask", *command], cwd=ROOT, env=os.environ | environment, check=True)
         log = folder / "server.log"
         with gunicorn("yumroad:create_app()", environment, log) as address:
-            for who, cookie in (("logged out", None), ("logged in", log_in(address))):
+            creator = log_in(address)
+            visitors = [("logged out", requests.Session(), PAGES)]
+            visitors.append(("logged in", creator, PAGES + owner_pages(address, creator)))
+            for who, browser, pages in visitors:
                 output = folder / who.replace(" ", "-")
                 output.mkdir()
                 print(f"scanning {address}, {who} ...", flush=True)
-                for scanner in (sqlmap, wapiti):
-                    found = scanner(address, output, cookie)
-                    lines += [f"- {who}, {line}" for line in found]
-                    print("\n".join(found), flush=True)
+                found = sqlmap(address, output, browser, pages)
+                found += wapiti(address, output, browser.cookies.get("session"))
+                lines += [f"- {who}, {line}" for line in found]
+                print("\n".join(found), flush=True)
         errors = server_errors(log)
         lines.append(f"- 5xx answers or tracebacks in the server's log: {len(errors)}")
         lines += [f"  - `{line[:200]}`" for line in errors[:10]]
