@@ -12,6 +12,7 @@ import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session
@@ -32,6 +33,9 @@ def admin_url() -> URL | None:
 
 def on_postgres() -> bool:
     return admin_url() is not None
+
+
+postgres_only = pytest.mark.skipif(admin_url() is None, reason="needs TEST_DATABASE_URL (PostgreSQL)")
 
 
 @contextmanager

@@ -1,6 +1,5 @@
 """The migrations build the same schema as the models, and can be undone."""
 
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
@@ -34,7 +33,7 @@ def test_upgrade_builds_the_models_schema_and_downgrade_removes_it(tmp_path):
         db.engine.dispose()
 
 
-@pytest.mark.skipif(not postgres.on_postgres(), reason="needs TEST_DATABASE_URL (PostgreSQL)")
+@postgres.postgres_only
 def test_upgrade_and_downgrade_on_postgresql():
     with postgres.scratch_database("_migrations") as url:
         app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "x"})
