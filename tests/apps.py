@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests import postgres
 from yumroad import create_app
 from yumroad.extensions import db
 
@@ -25,12 +26,13 @@ class IsolatedClient(FlaskClient):
 
 
 def make_app(folder: Path, **overrides: Any) -> Flask:
-    """An app on an in-memory database (unless overridden), with its tables made."""
+    """An app on an empty database with its tables made: in memory (unless overridden), or the
+    session's PostgreSQL database with TEST_DATABASE_URL (see tests/postgres.py)."""
     app = create_app(
         {
             "TESTING": True,
             "SECRET_KEY": "test-secret-key",
-            "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            "SQLALCHEMY_DATABASE_URI": postgres.session_database_url() if postgres.on_postgres() else "sqlite://",
             "WTF_CSRF_ENABLED": False,
             "UPLOAD_FOLDER": str(folder / "uploads"),
             "MAIL_OUTBOX_FOLDER": str(folder / "outbox"),
@@ -42,11 +44,20 @@ def make_app(folder: Path, **overrides: Any) -> Flask:
     )
     app.test_client_class = IsolatedClient
     with app.app_context():
-        db.create_all()
+        if postgres.is_session_database(app.config["SQLALCHEMY_DATABASE_URI"]):
+            postgres.empty_every_table(db.session)
+        else:
+            db.create_all()
     return app
+
+
+def shared_database_uri(folder: Path) -> str:
+    """A database that threads (a served app, concurrent purchases) share: a file, or PostgreSQL."""
+    return postgres.session_database_url() if postgres.on_postgres() else f"sqlite:///{folder / 'shared.db'}"
 
 
 def drop_everything(app: Flask) -> None:
     with app.app_context():
-        db.drop_all()
+        if not postgres.is_session_database(app.config["SQLALCHEMY_DATABASE_URI"]):
+            db.drop_all()  # the session's PostgreSQL database is emptied by the next test instead
         db.engine.dispose()

@@ -6,11 +6,19 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event
 
+from tests import postgres
 from tests.apps import drop_everything, make_app
 from tests.browser import submit_form
 from tests.factories import PASSWORD, StoreFactory
 from yumroad.extensions import db
 from yumroad.models import User
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _postgres_database() -> Iterator[None]:
+    """With TEST_DATABASE_URL, drop the session's own database at the end (tests/postgres.py)."""
+    yield
+    postgres.drop_session_database()
 
 
 @pytest.fixture

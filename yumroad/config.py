@@ -7,6 +7,8 @@ Every variable read here is documented in the README. `FLASK_`-prefixed variable
 import os
 from typing import Any
 
+from yumroad.databases import database_uri, engine_options
+
 DEVELOPMENT_SECRET_KEY = "dev-only-secret-key-do-not-use-in-production"
 
 MEBIBYTE = 1024 * 1024
@@ -95,6 +97,10 @@ def finish_config(config: dict[str, Any], instance_path: str) -> None:
     if config.get("SQLALCHEMY_DATABASE_URI") is None:
         database_file = os.path.join(instance_path, "yumroad.db")
         config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{database_file}"
+    config["SQLALCHEMY_DATABASE_URI"] = database_uri(config["SQLALCHEMY_DATABASE_URI"])
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
+        config["SQLALCHEMY_DATABASE_URI"], config["SQLALCHEMY_ENGINE_OPTIONS"]
+    )
     if config.get("UPLOAD_FOLDER") is None:
         config["UPLOAD_FOLDER"] = os.path.join(instance_path, "uploads")
     if config.get("MAIL_OUTBOX_FOLDER") is None:

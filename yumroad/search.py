@@ -3,7 +3,8 @@
 - SQLite: an FTS5 table, `product_search`, indexes the name and description of every product;
   triggers keep it in step with the `product` table (so a batch migration that rebuilds `product`
   must create them again).
-- PostgreSQL: a GIN index on the same text as a `simple` tsvector.
+- PostgreSQL: a GIN index on the same text, without its accents (`unaccent`, wrapped in an
+  IMMUTABLE function an index may use), as a `simple` tsvector; queries lose their accents too.
 
 Whatever people type is reduced to words (letters and digits) before it reaches either engine, so
 quotes, operators and percent signs are just characters, never syntax.
@@ -11,7 +12,7 @@ quotes, operators and percent signs are just characters, never syntax.
 
 import re
 
-from sqlalchemy import DDL, ColumnElement, Select, column, event, func, literal_column, table, text
+from sqlalchemy import DDL, ColumnElement, Select, String, column, event, func, literal_column, table, text
 
 from yumroad.models import Product
 
@@ -34,8 +35,12 @@ SQLITE_SEARCH_DDL = [
     "INSERT INTO product_search(rowid, name, description) VALUES (new.id, new.name, new.description); END",
 ]
 POSTGRES_SEARCH_DDL = [
+    "CREATE EXTENSION IF NOT EXISTS unaccent WITH SCHEMA public",
+    "CREATE OR REPLACE FUNCTION yumroad_unaccent(text) RETURNS text "
+    "LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT "
+    "AS $$ SELECT public.unaccent('public.unaccent'::regdictionary, $1) $$",
     "CREATE INDEX IF NOT EXISTS ix_product_search ON product "
-    "USING gin (to_tsvector('simple', name || ' ' || description))",
+    "USING gin (to_tsvector('simple', yumroad_unaccent(name || ' ' || description)))",
 ]
 
 # Tables made by `db.create_all()` (the tests) get the search index too; migrations make their own.
@@ -46,6 +51,9 @@ for statement in POSTGRES_SEARCH_DDL:
 event.listen(Product.__table__, "after_drop", DDL("DROP TABLE IF EXISTS product_search").execute_if(dialect="sqlite"))
 
 _fts = table("product_search", column("rowid"), column("rank"))
+_SIMPLE = literal_column("'simple'")
+# Written out as in the index (no bound parameter), or PostgreSQL could not use the index.
+_POSTGRES_INDEXED_TEXT = Product.name + literal_column("' '", String) + Product.description
 
 
 def search_terms(query: str | None) -> list[str]:
@@ -58,8 +66,8 @@ def matching(statement: Select[tuple[Product]], terms: list[str], dialect: str) 
     """Narrow a select of products to those whose name or description has every term (as a word
     or the start of one); return it with a relevance expression to sort by (best first)."""
     if dialect == "postgresql":
-        document = func.to_tsvector(literal_column("'simple'"), Product.name + " " + Product.description)
-        query = func.to_tsquery(literal_column("'simple'"), " & ".join(_ts_term(term) for term in terms))
+        document = func.to_tsvector(_SIMPLE, func.yumroad_unaccent(_POSTGRES_INDEXED_TEXT))
+        query = func.to_tsquery(_SIMPLE, func.yumroad_unaccent(" & ".join(_ts_term(term) for term in terms)))
         return statement.where(document.op("@@")(query)), func.ts_rank(document, query).desc()
     fts_query = " ".join(_fts_term(term) for term in terms)
     narrowed = statement.join(_fts, _fts.c.rowid == Product.id).where(

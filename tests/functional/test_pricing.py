@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.apps import drop_everything, make_app
+from tests.apps import drop_everything, make_app, shared_database_uri
 from tests.browser import field_value, page, submit_form
 from tests.database import all_rows, count_rows
 from tests.factories import ProductFactory, StoreFactory, bought, give_file, sellable_product
@@ -164,8 +164,8 @@ def test_only_paid_orders_and_recent_unpaid_ones_use_up_a_code(client, creator):
 
 
 def test_the_limit_holds_under_concurrent_purchases(tmp_path):
-    # A database file and threads: each purchase in its own connection, as in a real server.
-    app = make_app(tmp_path, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'codes.db'}")
+    # A shared database and threads: each purchase in its own connection, as in a real server.
+    app = make_app(tmp_path, SQLALCHEMY_DATABASE_URI=shared_database_uri(tmp_path))
     with app.app_context():
         store = StoreFactory()
         product_id = sellable_product(store=store, price_cents=1000).id

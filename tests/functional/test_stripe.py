@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from tests.apps import drop_everything, make_app
+from tests.apps import drop_everything, make_app, shared_database_uri
 from tests.browser import page, submit_form
 from tests.database import all_rows
 from tests.factories import sellable_product
@@ -31,8 +31,8 @@ def localstripe():
 def app(tmp_path, localstripe):
     app = make_app(
         tmp_path,
-        # A file, not memory: the server thread and the test share the database.
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'stripe.db'}",
+        # Not memory: the server thread and the test share the database.
+        SQLALCHEMY_DATABASE_URI=shared_database_uri(tmp_path),
         PAYMENT_PROVIDER="stripe",
         STRIPE_SECRET_KEY=SECRET_KEY,
         STRIPE_PUBLISHABLE_KEY="pk_test_yumroad",

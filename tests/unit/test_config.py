@@ -146,3 +146,28 @@ def test_bad_retry_intervals_are_a_clear_error(clean_environment, intervals):
     clean_environment.setenv("JOB_RETRY_INTERVALS", intervals)
     with pytest.raises(RuntimeError, match=r"JOB_RETRY_INTERVALS must be whole numbers \(0 or more\)"):
         create_app()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgres://shop:secret@db.example.com:5432/yumroad",
+        "postgresql://shop:secret@db.example.com:5432/yumroad",
+        "postgresql+psycopg://shop:secret@db.example.com:5432/yumroad",
+    ],
+)
+def test_a_postgresql_url_uses_psycopg_3_with_a_pool_fit_for_a_server(clean_environment, url):
+    clean_environment.setenv("DATABASE_URL", url)
+
+    config = create_app().config
+
+    assert config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://shop:secret@db.example.com:5432/yumroad"
+    options = config["SQLALCHEMY_ENGINE_OPTIONS"]
+    assert options["pool_pre_ping"] is True
+    assert options["pool_recycle"] == 1800
+    assert options["connect_args"]["connect_timeout"] == 10
+
+
+def test_sqlite_keeps_its_own_engine_options(clean_environment, tmp_path):
+    clean_environment.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'shop.db'}")
+    assert create_app().config["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_pre_ping": True}

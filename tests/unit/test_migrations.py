@@ -5,6 +5,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import String, inspect
 
+from tests import postgres
 from yumroad import create_app
 from yumroad.extensions import db, include_in_migrations, render_migration_type
 from yumroad.models import UTCDateTime
@@ -30,6 +31,29 @@ def test_upgrade_builds_the_models_schema_and_downgrade_removes_it(tmp_path):
         with db.engine.connect() as connection:
             assert set(inspect(connection).get_table_names()) == {"alembic_version"}
         db.engine.dispose()
+
+
+@postgres.postgres_only
+def test_upgrade_and_downgrade_on_postgresql():
+    with postgres.scratch_database("_migrations") as url:
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "x"})
+        with app.app_context():
+            upgrade()
+            with db.engine.connect() as connection:
+                context = MigrationContext.configure(connection, opts={"include_name": include_in_migrations})
+                assert compare_metadata(context, db.metadata) == []
+                # The search index is on the text without its accents, as yumroad.search queries it.
+                index = connection.exec_driver_sql(
+                    "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_product_search'"
+                ).scalar_one()
+                assert "to_tsvector('simple'::regconfig, yumroad_unaccent(" in index
+
+            downgrade(revision="base")
+            with db.engine.connect() as connection:
+                assert set(inspect(connection).get_table_names()) == {"alembic_version"}
+                functions = connection.exec_driver_sql("SELECT 1 FROM pg_proc WHERE proname = 'yumroad_unaccent'")
+                assert functions.first() is None
+            db.engine.dispose()
 
 
 def test_autogenerate_writes_our_column_types_as_plain_sqlalchemy_types():
