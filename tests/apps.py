@@ -36,6 +36,7 @@ def make_app(folder: Path, **overrides: Any) -> Flask:
             "MAIL_OUTBOX_FOLDER": str(folder / "outbox"),
             "PAYMENT_PROVIDER": "test",
             "PUBLIC_URL": "http://yumroad.test",
+            "RATELIMIT_ENABLED": False,  # tests/functional/test_rate_limits.py switches them on
             **overrides,
         }
     )
