@@ -15,6 +15,7 @@ run: $(INSTALLED)
 test: $(INSTALLED)
 	$(BIN)/ruff check yumroad tests bench migrations/env.py
 	$(BIN)/ruff format --check yumroad tests bench
+	$(BIN)/bandit -c bandit.yaml -r yumroad -q
 	$(BIN)/pytest --cov --cov-report=term
 
 lint: $(INSTALLED)

@@ -7,7 +7,8 @@ Every variable read here is documented in the README. `FLASK_`-prefixed variable
 import os
 from typing import Any
 
-DEVELOPMENT_SECRET_KEY = "dev-only-secret-key-do-not-use-in-production"
+# A known key on purpose, for development only: production refuses it (finish_config).
+DEVELOPMENT_SECRET_KEY = "dev-only-secret-key-do-not-use-in-production"  # nosec B105
 
 MEBIBYTE = 1024 * 1024
 STRIPE_KEYS = ("STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET")
