@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint format install clean bench-search
+.PHONY: run test lint format install clean bench-search prod
 
 run: $(INSTALLED)
 	$(BIN)/flask db upgrade
@@ -17,6 +17,11 @@ test: $(INSTALLED)
 	$(BIN)/ruff format --check yumroad tests bench
 	$(BIN)/bandit -c bandit.yaml -r yumroad -q
 	$(BIN)/pytest --cov --cov-report=term
+
+# The production stack: migrations, then gunicorn (gunicorn.conf.py) and the RQ worker against
+# DATABASE_URL and REDIS_URL; Ctrl-C stops both. See "Running the production stack" in README.md.
+prod: $(INSTALLED)
+	BIN=$(BIN) scripts/serve-production
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check yumroad tests bench migrations/env.py
