@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test test-postgres lint format install clean bench bench-search load scan
+.PHONY: run test test-postgres lint format install clean prod bench bench-search load scan
 
 run: $(INSTALLED)
 	$(BIN)/flask db upgrade
@@ -15,12 +15,18 @@ run: $(INSTALLED)
 test: $(INSTALLED)
 	$(BIN)/ruff check yumroad tests bench migrations/env.py
 	$(BIN)/ruff format --check yumroad tests bench
+	$(BIN)/bandit -c bandit.yaml -r yumroad -q
 	TEST_DATABASE_URL= $(BIN)/pytest --cov --cov-report=term  # SQLite, whatever the environment says
 
 # The whole suite again on PostgreSQL: the tests make (and drop) a database of their own there.
 TEST_DATABASE_URL ?= postgresql+psycopg://root@127.0.0.1:5432/postgres
 test-postgres: $(INSTALLED)
 	TEST_DATABASE_URL='$(TEST_DATABASE_URL)' $(BIN)/pytest
+
+# The production stack: migrations, then gunicorn (gunicorn.conf.py) and the RQ worker against
+# DATABASE_URL and REDIS_URL; Ctrl-C stops both. See "Running the production stack" in README.md.
+prod: $(INSTALLED)
+	BIN=$(BIN) scripts/serve-production
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check yumroad tests bench migrations/env.py

@@ -39,6 +39,7 @@ def make_app(folder: Path, **overrides: Any) -> Flask:
             "PAYMENT_PROVIDER": "test",
             "PUBLIC_URL": "http://yumroad.test",
             "CACHE_TYPE": "SimpleCache",  # the page cache is on, as in production, and each app has its own
+            "RATELIMIT_ENABLED": False,  # tests/functional/test_rate_limits.py switches them on
             **overrides,
         }
     )

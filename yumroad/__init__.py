@@ -22,6 +22,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     finish_config(app.config, app.instance_path)
     os.makedirs(app.instance_path, exist_ok=True)
 
+    register_observability(app)  # first, so that every other hook runs within a request id
     register_extensions(app)
     register_page_cache(app)
     register_blueprints(app)
@@ -29,6 +30,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     register_commands(app)
     register_jobs(app)
+    register_protections(app)
     return app
 
 
@@ -67,6 +69,7 @@ def register_blueprints(app: Flask) -> None:
     from yumroad.dashboard.views import bp as dashboard_bp
     from yumroad.discounts.views import bp as discounts_bp
     from yumroad.downloads.views import bp as downloads_bp
+    from yumroad.health import bp as health_bp
     from yumroad.landing.views import bp as landing_bp
     from yumroad.media.views import bp as media_bp
     from yumroad.products.views import bp as products_bp
@@ -88,6 +91,7 @@ def register_blueprints(app: Flask) -> None:
         reviews_bp,
         dashboard_bp,
         media_bp,
+        health_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -105,6 +109,21 @@ def register_error_handlers(app: Flask) -> None:
     from yumroad.errors import register
 
     register(app)
+
+
+def register_observability(app: Flask) -> None:
+    from yumroad.observability import register_observability as register
+
+    register(app)
+
+
+def register_protections(app: Flask) -> None:
+    """Security headers on every response, rate limits on the views (so after the blueprints)."""
+    from yumroad.ratelimits import register_rate_limits
+    from yumroad.security import register_security
+
+    register_security(app)
+    register_rate_limits(app)
 
 
 def register_commands(app: Flask) -> None:

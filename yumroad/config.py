@@ -9,7 +9,8 @@ from typing import Any
 
 from yumroad.databases import database_uri, engine_options
 
-DEVELOPMENT_SECRET_KEY = "dev-only-secret-key-do-not-use-in-production"
+# A known key on purpose, for development only: production refuses it (finish_config).
+DEVELOPMENT_SECRET_KEY = "dev-only-secret-key-do-not-use-in-production"  # nosec B105
 
 MEBIBYTE = 1024 * 1024
 STRIPE_KEYS = ("STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET")
@@ -48,6 +49,16 @@ FIXED_SETTINGS: dict[str, Any] = {
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
 }
+
+
+def _float_from_env(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        return float(value)
+    except ValueError as error:
+        raise RuntimeError(f"{name} must be a number, not {value!r}") from error
 
 
 def settings_from_environment() -> dict[str, Any]:
@@ -89,6 +100,24 @@ def settings_from_environment() -> dict[str, Any]:
         "MAIL_USE_SSL": os.environ.get("MAIL_USE_SSL", "").lower() in ("1", "true", "yes"),
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "Yumroad <hello@yumroad.localhost>"),
         "MAIL_OUTBOX_FOLDER": os.environ.get("MAIL_OUTBOX_FOLDER") or None,
+        **_serving_settings_from_environment(),
+    }
+
+
+def _serving_settings_from_environment() -> dict[str, Any]:
+    """Rate limits, proxies, logs and error reporting (see yumroad/ratelimits.py, security.py, observability.py)."""
+    return {
+        "RATELIMIT_ENABLED": os.environ.get("RATELIMIT_ENABLED", "true").lower() in ("1", "true", "yes"),
+        "RATELIMIT_LOGIN": os.environ.get("RATELIMIT_LOGIN") or "10 per minute;50 per hour",
+        "RATELIMIT_REGISTER": os.environ.get("RATELIMIT_REGISTER") or "5 per minute;20 per hour",
+        "RATELIMIT_BUY": os.environ.get("RATELIMIT_BUY") or "20 per minute;200 per hour",
+        "RATELIMIT_DOWNLOAD": os.environ.get("RATELIMIT_DOWNLOAD") or "30 per minute;300 per hour",
+        "RATELIMIT_FRESH_LINKS": os.environ.get("RATELIMIT_FRESH_LINKS") or "5 per minute;20 per hour",
+        # How many proxies in front of the app set X-Forwarded-For/-Proto/-Host; 0 trusts none of them.
+        "TRUSTED_PROXIES": _int_from_env("TRUSTED_PROXIES", 0),
+        "LOG_FORMAT": os.environ.get("LOG_FORMAT") or None,  # default: see yumroad/observability.py
+        "SENTRY_DSN": os.environ.get("SENTRY_DSN") or None,
+        "SENTRY_TRACES_SAMPLE_RATE": _float_from_env("SENTRY_TRACES_SAMPLE_RATE", 0.0),
     }
 
 

@@ -12,6 +12,7 @@ MESSAGES = {
     404: ("We could not find that page", "It may have been deleted, or the link has a typo."),
     405: ("That action is not allowed here", "Go back and use the page's buttons."),
     413: ("That upload is too large", "Choose a smaller file and try again."),
+    429: ("Too many tries in a short time", "For everyone's safety this is limited. Wait a minute, then try again."),
 }
 CSRF_MESSAGE = (
     "Your form expired",

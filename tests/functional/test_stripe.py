@@ -5,6 +5,7 @@ webhooks reach it over HTTP, as Stripe's would. Nothing of Yumroad's own is patc
 """
 
 from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -113,6 +114,20 @@ def test_the_payment_page_confirms_with_stripe_js(client, localstripe):
     assert "confirmCardPayment" in client.get("/static/js/stripe-checkout.js", buffered=True).text
     assert requests.get(f"{localstripe}/js.stripe.com/v3/", timeout=5).status_code == 200
     assert "TEST MODE" not in html.text
+
+
+def test_the_payment_pages_content_security_policy_lets_stripe_js_run(client, localstripe):
+    order = buy(client, sellable_product())
+
+    response = client.get(f"/checkout/{order.public_id}")
+
+    policy = dict(part.split(" ", 1) for part in response.headers["Content-Security-Policy"].split("; "))
+    allowed_scripts, allowed_frames = policy["script-src"].split(), policy["frame-src"].split()
+    for src in (script["src"] for script in page(response).select("script[src]")):
+        assert src.startswith("/") or urlsplit(src)._replace(path="").geturl() in allowed_scripts, src
+    assert localstripe in allowed_frames and "https://js.stripe.com" in allowed_frames
+    assert localstripe in policy["connect-src"].split() and "https://api.stripe.com" in policy["connect-src"]
+    assert "unsafe-inline" not in response.headers["Content-Security-Policy"]
 
 
 def test_viewing_the_payment_page_creates_no_payment(client, localstripe):

@@ -1,0 +1,37 @@
+"""gunicorn's settings for Yumroad, read from the environment: `gunicorn -c gunicorn.conf.py wsgi:app`.
+
+The defaults suit a small machine behind a reverse proxy on the same host. The README's table lists
+each variable; `make prod` and the Procfile use this file.
+"""
+
+import os
+
+
+def _whole_number(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdecimal() or int(value) < 1:
+        raise RuntimeError(f"{name} must be a whole number above 0, not {value!r}")
+    return int(value)
+
+
+# Where to listen: this machine only, unless GUNICORN_BIND (or --bind) says otherwise.
+bind = os.environ.get("GUNICORN_BIND") or f"127.0.0.1:{_whole_number('PORT', 5000)}"
+# Processes, each with a few threads: pages spend their time waiting on the database and on SMTP.
+workers = _whole_number("WEB_CONCURRENCY", min(2 * (os.cpu_count() or 1) + 1, 8))
+threads = _whole_number("GUNICORN_THREADS", 4)
+worker_class = "gthread"
+timeout = _whole_number("GUNICORN_TIMEOUT", 30)  # a request running longer is killed and logged
+graceful_timeout = 30  # on a restart, requests in flight get this long to finish
+keepalive = 5
+# A worker is replaced after this many requests, so a slow leak never grows for long.
+max_requests = 1000
+max_requests_jitter = 100
+# The app writes one structured line per request itself (yumroad/observability.py): no access log.
+accesslog = None
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+proc_name = "yumroad"
+# No control socket: its default path is shared by every gunicorn of the user, and nothing here uses it.
+control_socket_disable = True
