@@ -146,7 +146,7 @@ def run(label: str, faults: bool) -> str:
             "UPLOAD_FOLDER": str(folder / "uploads"),
             "MAIL_OUTBOX_FOLDER": str(folder / "outbox"),
             "RATELIMIT_ENABLED": "false",  # 64 visitors from one address would be throttled as one
-            "LOG_LEVEL": "warning",
+            "GUNICORN_LOG_LEVEL": "warning",
         }
         log = folder / "stack.log"
         workers = [start_worker(environment, log)]

@@ -100,7 +100,7 @@ def sqlmap(address: str, output: Path, browser: requests.Session, pages: list[st
     cookie = "; ".join(f"{name}={value}" for name, value in browser.cookies.items())
     tested, found = 0, []
     for target in sqlmap_targets(address, browser, pages):
-        command = [SCANNERS / "sqlmap", *target, *([f"--cookie={cookie}"] if cookie else []), "--batch", "--level=3"]
+        command = [SCANNERS / "sqlmap", *target, *([f"--cookie={cookie}"] if cookie else []), "--batch", "--level=1"]
         command += [f"--output-dir={output}", "--disable-coloring", "--flush-session"]
         run = subprocess.run(command, capture_output=True, text=True, check=False, timeout=900)
         with open(output / "sqlmap.log", "a") as log:

@@ -264,7 +264,7 @@ def bench_database(label: str, database_url: str, stores: int, per_store: int, f
         "UPLOAD_FOLDER": str(folder / "uploads"),
         "MAIL_OUTBOX_FOLDER": str(folder / "outbox"),
         "SECRET_KEY": secrets.token_hex(16),
-        "LOG_LEVEL": "warning",
+        "GUNICORN_LOG_LEVEL": "warning",
     }
     log = folder / "gunicorn.log"
     with gunicorn("bench.control_app:create_control_app()", environment, log) as address:
