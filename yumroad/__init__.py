@@ -24,13 +24,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     register_observability(app)  # first, so that every other hook runs within a request id
     register_extensions(app)
-    register_page_cache(app)
     register_blueprints(app)
     register_template_helpers(app)
     register_error_handlers(app)
     register_commands(app)
     register_jobs(app)
     register_protections(app)
+    register_page_cache(app)  # after the rate limits, so that a kept page is counted too
     return app
 
 

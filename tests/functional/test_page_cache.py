@@ -37,6 +37,8 @@ def test_a_second_anonymous_visit_is_served_from_the_cache_without_sql(client, p
         assert (first.status_code, second.status_code) == (200, 200), url
         assert (first.headers["X-Cache"], second.headers["X-Cache"]) == ("miss", "hit"), url
         assert second.text == first.text, url
+        assert "frame-ancestors 'none'" in second.headers["Content-Security-Policy"], url
+        assert second.headers["X-Request-ID"] != first.headers["X-Request-ID"], url
         assert statements == [], url
 
 
