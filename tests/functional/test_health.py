@@ -33,10 +33,14 @@ def test_needs_no_login_and_is_never_rate_limited(tmp_path):
 
 def test_a_database_without_the_apps_tables_is_unhealthy(app, client, caplog):
     with app.app_context():
-        db.session.execute(text('DROP TABLE "user"'))
+        db.session.execute(text('ALTER TABLE "user" RENAME TO user_gone'))
         db.session.commit()
 
     response = client.get("/healthz")
+
+    with app.app_context():  # put it back: on PostgreSQL the next test reuses this database
+        db.session.execute(text('ALTER TABLE user_gone RENAME TO "user"'))
+        db.session.commit()
 
     assert response.status_code == 503
     assert response.json == {"status": "error", "database": "error", "redis": "not configured"}
