@@ -1,8 +1,9 @@
 """Every page runs the same small number of SQL queries, however many stores and products exist."""
 
-from tests.factories import ProductFactory, StoreFactory, bought, give_file
+from tests.factories import ProductFactory, StoreFactory, UserFactory, bought, give_file
 from yumroad.extensions import db
 from yumroad.models import Order, Product, Store, User
+from yumroad.reviews.services import save_review
 
 PAGES = [
     "/",
@@ -20,7 +21,7 @@ EXPECTED_ANONYMOUS = {
     "/product/?sort=rating": 2,
     "/stores": 2,
     "/store/{store_id}": 3,
-    "/product/{product_id}": 3,
+    "/product/{product_id}": 1,  # not reviewed yet: see test_a_reviewed_product_page_costs_two_queries_more
 }
 
 
@@ -59,6 +60,20 @@ def test_a_logged_in_user_costs_one_query_more(log_in, count_queries):
     counts = queries_per_page(client, count_queries, store, product)
 
     assert counts == {path: count + 1 for path, count in EXPECTED_ANONYMOUS.items()}
+
+
+def test_a_reviewed_product_page_costs_two_queries_more_however_many_reviews(client, count_queries):
+    product = give_file(ProductFactory())
+    counts = []
+    for reviews in (1, 15):  # 15: more than a page of them
+        while product.rating_count < reviews:
+            save_review(bought(product, f"reader{product.rating_count}@example.com", UserFactory()), 4, "Good")
+        with count_queries() as statements:
+            page = client.get(f"/product/{product.id}")
+        assert f"{reviews} review" in page.text
+        counts.append(len(statements))
+
+    assert counts == [3, 3]
 
 
 def make_sales(store: Store, buyer: User, orders: int) -> Order:

@@ -1,5 +1,7 @@
 """Ratings and reviews: a buyer rates what they paid for, once per order, and may change it."""
 
+from typing import Any
+
 from flask import abort
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import ColumnElement, func
@@ -53,8 +55,23 @@ def refresh_rating(product_id: int) -> None:
     )
 
 
+class _NothingToPage(Pagination):
+    """An empty page of results, known to be empty without asking the database."""
+
+    def _query_items(self) -> list[Any]:
+        return []
+
+    def _query_count(self) -> int:
+        return 0
+
+
 def reviews_of(product: Product, page: int, per_page: int) -> Pagination:
-    """Return one page of a product's reviews that count, newest first."""
+    """Return one page of a product's reviews that count, newest first.
+
+    A product with no rating has no review that counts: its page costs no query.
+    """
+    if product.rating_count == 0:
+        return _NothingToPage(page=page, per_page=per_page, error_out=False)
     statement = (
         db.select(Review)
         .where(Review.product_id == product.id, _counted())
