@@ -17,10 +17,17 @@ from flask import Flask, g, has_request_context, request
 from flask.logging import default_handler
 from werkzeug.wrappers import Response
 
+# A download link's token is a key to a paid file: it never goes into a log line or to Sentry.
+SECRET_IN_PATH = re.compile(r"(/download/)(?!fresh-links\b)[^/?#]+")
 REQUEST_ID_HEADER = "X-Request-ID"
 ACCEPTABLE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 # The fields a request line adds to its record, in the order a person reads them.
 REQUEST_FIELDS = ("method", "path", "status", "duration_ms", "user_id", "remote_addr")
+
+
+def redacted(path_or_url: str) -> str:
+    """The path (or URL) with the secrets it may carry replaced by a placeholder."""
+    return SECRET_IN_PATH.sub(r"\1<token>", path_or_url)
 
 
 def current_request_id() -> str | None:
@@ -104,6 +111,12 @@ def _user_id() -> int | None:
 def register_request_logs(app: Flask) -> None:
     request_log = app.logger.getChild("requests")
 
+    def log_exception(exc_info: Any) -> None:
+        """Flask's own error line, without the secrets a path may carry."""
+        app.logger.error("Exception on %s [%s]", redacted(request.path), request.method, exc_info=exc_info)
+
+    app.log_exception = log_exception  # type: ignore[method-assign]
+
     @app.before_request
     def start_request() -> None:
         g.request_started = time.perf_counter()
@@ -118,7 +131,7 @@ def register_request_logs(app: Flask) -> None:
         started = g.get("request_started", time.perf_counter())
         fields = {
             "method": request.method,
-            "path": request.path,
+            "path": redacted(request.path),
             "status": response.status_code,
             "duration_ms": round((time.perf_counter() - started) * 1000, 1),
             "user_id": _user_id(),
@@ -143,7 +156,20 @@ def init_sentry(app: Flask) -> None:
         # No personal data: sentry-sdk 2.x sends no user, cookie or address by default (what the now
         # deprecated send_default_pii=False meant), and local variables could hold buyers' emails.
         include_local_variables=False,
+        max_request_body_size="never",  # form posts carry emails and passwords
+        before_send=_without_secrets,
     )
+
+
+def _without_secrets(event: dict[str, Any], hint: dict[str, Any]) -> dict[str, Any]:
+    """Take download tokens out of the URLs a Sentry event carries."""
+    request_data = event.get("request") or {}
+    for key in ("url", "query_string"):
+        if isinstance(request_data.get(key), str):
+            request_data[key] = redacted(request_data[key])
+    if isinstance(event.get("transaction"), str):
+        event["transaction"] = redacted(event["transaction"])
+    return event
 
 
 def register_observability(app: Flask) -> None:

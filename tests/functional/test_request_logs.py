@@ -93,6 +93,28 @@ def test_an_error_is_logged_with_its_request_id_and_traceback(json_app, capsys):
     assert [line["status"] for line in request_lines("\n".join(map(json.dumps, lines)))] == [500]
 
 
+def test_a_download_token_never_reaches_the_logs(json_app, capsys):
+    token = f"secret-{uuid.uuid4().hex}"
+
+    @json_app.get("/download/<token>/boom")
+    def boom_with_a_token(token):
+        raise RuntimeError("kaboom")
+
+    client = json_app.test_client()
+    assert client.get(f"/download/{token}").status_code == 410  # not a link of ours
+    assert client.get(f"/download/{token}/boom").status_code == 500
+    assert client.get("/download/fresh-links").status_code == 200
+
+    logged = capsys.readouterr().err
+    assert token not in logged
+    assert [line["path"] for line in request_lines(logged)] == [
+        "/download/<token>",
+        "/download/<token>/boom",
+        "/download/fresh-links",
+    ]
+    assert "Exception on /download/<token>/boom [GET]" in logged
+
+
 def test_development_logs_are_readable_text(tmp_path, capsys):
     app = make_app(tmp_path)
 
@@ -139,14 +161,20 @@ def test_with_a_dsn_errors_reach_sentry(tmp_path, httpserver, sentry_reset):
     app = make_app(tmp_path, SENTRY_DSN=f"http://public-key@127.0.0.1:{httpserver.port}/1")
     app.config["PROPAGATE_EXCEPTIONS"] = False
 
-    @app.get("/boom")
-    def boom():
+    @app.post("/download/<token>/boom")
+    def boom(token):
         raise RuntimeError("kaboom for sentry")
 
     # Values made at run time: the event quotes the source around the error, so literals would be in it.
     cookie, address = uuid.uuid4().hex, f"192.0.2.{uuid.uuid4().int % 200 + 10}"
+    token, email = uuid.uuid4().hex, f"{uuid.uuid4().hex}@example.com"
     client = app.test_client()
-    response = client.get("/boom", headers={"Cookie": f"session={cookie}"}, environ_base={"REMOTE_ADDR": address})
+    response = client.post(
+        f"/download/{token}/boom",
+        data={"email": email},
+        headers={"Cookie": f"session={cookie}"},
+        environ_base={"REMOTE_ADDR": address},
+    )
     sentry_sdk.flush(timeout=5)
 
     assert response.status_code == 500
@@ -155,5 +183,8 @@ def test_with_a_dsn_errors_reach_sentry(tmp_path, httpserver, sentry_reset):
     assert "RuntimeError" in event
     assert cookie not in event
     assert address not in event
+    assert token not in event
+    assert email not in event
+    assert "/download/<token>/boom" in event
     assert sentry_sdk.get_client().options["data_collection"]["user_info"] is False
     drop_everything(app)
