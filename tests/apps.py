@@ -38,6 +38,7 @@ def make_app(folder: Path, **overrides: Any) -> Flask:
             "MAIL_OUTBOX_FOLDER": str(folder / "outbox"),
             "PAYMENT_PROVIDER": "test",
             "PUBLIC_URL": "http://yumroad.test",
+            "REDIS_URL": None,  # whatever the shell says: the tests that use Redis pass TEST_REDIS_URL
             "CACHE_TYPE": "SimpleCache",  # the page cache is on, as in production, and each app has its own
             "RATELIMIT_ENABLED": False,  # tests/functional/test_rate_limits.py switches them on
             **overrides,

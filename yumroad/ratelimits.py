@@ -39,6 +39,8 @@ def register_rate_limits(app: Flask) -> Limiter:
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)  # Retry-After on the 429 page
     app.config.setdefault("RATELIMIT_KEY_PREFIX", "yumroad-limits")
+    # A Redis that hangs must not hang logins: give up on it fast and count in memory.
+    app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_timeout": 0.25, "socket_connect_timeout": 0.25})
     # Redis down: count in memory meanwhile rather than turn every login into an error page.
     app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)

@@ -9,7 +9,7 @@ checks the pages).
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
@@ -47,12 +47,24 @@ def content_security_policy(config: dict[str, Any]) -> str:
     return "; ".join(f"{name} {' '.join(sources)}" for name, sources in directives.items())
 
 
+def _warn_of_an_untrusted_proxy() -> None:
+    """Behind a proxy left untrusted, every visitor has the proxy's address and shares its rate limits."""
+    if "X-Forwarded-For" in request.headers and not current_app.extensions.get("untrusted-proxy-warned"):
+        current_app.extensions["untrusted-proxy-warned"] = True
+        current_app.logger.warning(
+            "a request came through a proxy (X-Forwarded-For) but TRUSTED_PROXIES=0: every visitor shares "
+            "the proxy's address and its rate limits; set TRUSTED_PROXIES to the number of proxies in front"
+        )
+
+
 def register_security(app: Flask) -> None:
     """Add the headers to every response; make cookies `Secure` when the site is served over HTTPS."""
     if app.config["TRUSTED_PROXIES"] > 0:
         # Only then is X-Forwarded-For believed: otherwise anyone could pick the address rate limits count.
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+    else:
+        app.before_request(_warn_of_an_untrusted_proxy)
     served_over_https = (app.config["PUBLIC_URL"] or "").startswith("https://")
     if served_over_https:
         app.config["SESSION_COOKIE_SECURE"] = True

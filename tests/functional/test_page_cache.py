@@ -2,6 +2,7 @@
 
 import logging
 import os
+import socket
 
 import pytest
 from sqlalchemy import update
@@ -11,9 +12,11 @@ from tests.browser import field_value, submit_form
 from tests.browser import page as browser_page
 from tests.factories import ProductFactory, StoreFactory, bought, give_file
 from tests.servers import free_port
-from yumroad.caching import CSRF_PLACEHOLDER, cache_settings
+from yumroad.caching import _csrf_placeholder, cache_settings
+from yumroad.checkout.providers import TEST_CARD_SUCCEEDS
+from yumroad.checkout.services import pay_in_test_mode, start_purchase
 from yumroad.extensions import cache, db
-from yumroad.models import Order, Product
+from yumroad.models import Order, OrderStatus, Product
 from yumroad.reviews.services import save_review
 
 CACHED_PAGES = ["/", "/product/", "/product/?q=book", "/stores", "/store/{store_id}", "/product/{product_id}"]
@@ -75,6 +78,40 @@ def test_a_sale_and_a_review_show_at_once(client, product):
     assert "Crusty and good" in page.text
 
 
+def test_a_payment_makes_kept_pages_stale_but_a_pending_order_does_not(client, product):
+    client.get("/product/?sort=popular")
+    order = start_purchase(product, None, "buyer@example.com")
+    assert client.get("/product/?sort=popular").headers["X-Cache"] == "hit"
+
+    pay_in_test_mode(order, TEST_CARD_SUCCEEDS)  # a conditional UPDATE of the order's status
+
+    assert client.get("/product/?sort=popular").headers["X-Cache"] == "miss"
+    order.download_count += 1  # a change to an order that no page shows
+    db.session.commit()
+    assert client.get("/product/?sort=popular").headers["X-Cache"] == "hit"
+    order.status = OrderStatus.REFUNDED  # a status changed through the ORM
+    db.session.commit()
+    assert client.get("/product/?sort=popular").headers["X-Cache"] == "miss"
+
+
+def test_made_up_query_arguments_are_not_kept(client, product):
+    for junk in range(3):
+        page = client.get(f"/product/?q=bread&junk={junk}")
+        assert page.status_code == 200
+        assert "X-Cache" not in page.headers
+    client.get("/product/?sort=newest&q=bread")
+    assert client.get("/product/?q=bread&sort=newest").headers["X-Cache"] == "hit"  # the same page, kept once
+
+
+def test_the_csrf_placeholder_is_a_secret_no_visitor_can_plant(app):
+    """A known placeholder, sent as ?q=, would come back from the cache as the next visitor's token."""
+    with app.test_request_context():
+        placeholder = _csrf_placeholder()
+        app.secret_key = "another-secret-key"
+        assert _csrf_placeholder() != placeholder
+    assert app.config["SECRET_KEY"] not in placeholder
+
+
 def test_a_rolled_back_change_keeps_the_kept_pages(client, product):
     client.get("/product/")
     product.name = "Never saved"
@@ -125,7 +162,7 @@ def test_each_visitor_gets_their_own_csrf_token_from_a_kept_page(app, product):
     assert second_page.headers["X-Cache"] == "hit"
     tokens = [field_value(browser_page(page), "form input[name=csrf_token]") for page in (first_page, second_page)]
     assert tokens[0] != tokens[1]
-    assert CSRF_PLACEHOLDER not in second_page.text
+    assert "csrf-" not in second_page.text
     bought_page = second.post(
         f"/product/{product.id}/buy", data={"csrf_token": tokens[1], "email": "second@example.com"}
     )
@@ -146,6 +183,23 @@ def test_an_unreachable_cache_serves_pages_uncached(tmp_path, caplog):
 
     assert page.status_code == 200
     assert "Still Here" in page.text
+    assert "page cache unreachable" in caplog.text
+
+
+def test_a_redis_that_hangs_is_given_up_on_and_the_page_served(tmp_path, caplog):
+    """A server that takes the connection and never answers, as a stuck Redis does."""
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        app = make_app(tmp_path, CACHE_TYPE=None, REDIS_URL=f"redis://127.0.0.1:{silent.getsockname()[1]}/0")
+        try:
+            with app.app_context():
+                product_id = ProductFactory(name="Served Anyway").id
+            with caplog.at_level(logging.WARNING):
+                page = app.test_client().get(f"/product/{product_id}")
+        finally:
+            drop_everything(app)
+
+    assert app.config["CACHE_OPTIONS"] == {"socket_timeout": 0.25, "socket_connect_timeout": 0.25}
+    assert page.status_code == 200 and "Served Anyway" in page.text
     assert "page cache unreachable" in caplog.text
 
 

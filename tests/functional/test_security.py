@@ -219,6 +219,15 @@ def test_proxy_headers_are_ignored_unless_proxies_are_trusted(tmp_path):
     drop_everything(proxied)
 
 
+def test_a_proxy_left_untrusted_is_reported_once(client, caplog):
+    with caplog.at_level("WARNING"):
+        client.get("/")
+        for _ in range(3):
+            client.get("/", headers={"X-Forwarded-For": "203.0.113.9"})
+
+    assert caplog.text.count("TRUSTED_PROXIES=0") == 1
+
+
 def test_stripe_hosts_are_allowed_only_with_stripe():
     config = {"PAYMENT_PROVIDER": "stripe", "STRIPE_JS_URL": "https://js.stripe.com/v3/"}
     directives = dict(part.split(" ", 1) for part in content_security_policy(config).split("; "))
