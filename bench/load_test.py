@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 import redis  # noqa: E402
 from rq import Queue  # noqa: E402
-from rq.registry import StartedJobRegistry  # noqa: E402
+from rq.registry import ScheduledJobRegistry, StartedJobRegistry  # noqa: E402
 
 from bench.serving import BIN, gunicorn, postgres_database, seed, write_results  # noqa: E402
 from yumroad import create_app  # noqa: E402
@@ -72,11 +72,13 @@ def inject_faults(environment: dict[str, str], log: Path, workers: list[subproce
     notes.append(f"PostgreSQL restarted at 35 s (down for {time.monotonic() - started:.1f} s)")
 
 
-def drain(timeout: float = 120) -> None:
+def drain(timeout: float = 180) -> None:
+    """Wait until the worker has run every job, retries waiting for their turn included."""
     connection = redis.Redis.from_url(REDIS_URL)
-    queue = Queue("default", connection=connection)
+    queue = Queue(os.environ.get("JOB_QUEUE", "yumroad"), connection=connection)
+    registries = [StartedJobRegistry(queue=queue), ScheduledJobRegistry(queue=queue)]
     deadline = time.monotonic() + timeout
-    while queue.count or StartedJobRegistry(queue=queue).count:
+    while queue.count or any(registry.count for registry in registries):
         if time.monotonic() > deadline:
             raise RuntimeError("the worker did not drain its queue")
         time.sleep(0.5)
