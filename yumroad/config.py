@@ -73,6 +73,11 @@ def settings_from_environment() -> dict[str, Any]:
         "JOB_QUEUE": os.environ.get("JOB_QUEUE") or "yumroad",
         "JOB_RETRIES": _int_from_env("JOB_RETRIES", 5),
         "JOB_RETRY_INTERVALS": _ints_from_env("JOB_RETRY_INTERVALS", [15, 60, 300, 900, 3600]),
+        # Stripe's events, once answered, are not sent again: their jobs retry once per interval, for
+        # about three days (like Stripe's own retries), so that a long outage leaves no order unpaid.
+        "WEBHOOK_JOB_RETRY_INTERVALS": _ints_from_env(
+            "WEBHOOK_JOB_RETRY_INTERVALS", [60, 300, 1800, 3600, 10800, 21600, 43200, 86400, 86400]
+        ),
         "UPLOAD_FOLDER": os.environ.get("UPLOAD_FOLDER") or None,
         "MAX_PICTURE_SIZE": _int_from_env("MAX_PICTURE_SIZE", 5 * MEBIBYTE),
         "MAX_PRODUCT_FILE_SIZE": _int_from_env("MAX_PRODUCT_FILE_SIZE", 100 * MEBIBYTE),

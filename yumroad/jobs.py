@@ -3,8 +3,10 @@
 A job is a module-level function called with ids and other plain values, never ORM objects: it
 loads what it needs, in an app context whose links are built on PUBLIC_URL. It may run more than
 once (a retry after a failure, `flask send-receipts`), so it checks what is already done. A job
-that raises is retried JOB_RETRIES times, JOB_RETRY_INTERVALS seconds apart; then it is logged
-and kept in RQ's failed job registry.
+that raises is retried JOB_RETRIES times, JOB_RETRY_INTERVALS seconds apart (a job queued with
+long_retries=True: once per WEBHOOK_JOB_RETRY_INTERVALS, over days); then it is logged and kept in
+RQ's failed job registry. Run at once (no worker), a job that raises is logged, never raised: its
+caller goes on as it would have with a worker.
 """
 
 import inspect
@@ -23,20 +25,23 @@ from rq import Queue, Retry, SimpleWorker
 from rq.job import Job
 
 from yumroad.emails import EmailNotSent
+from yumroad.extensions import db
 from yumroad.urls import link_building_context
 
 logger = logging.getLogger(__name__)
 
 
-def try_enqueue(function: Callable[..., object], *args: object) -> bool:
+def try_enqueue(function: Callable[..., object], *args: object, long_retries: bool = False) -> bool:
     """Queue function(*args) for a worker; False if REDIS_URL is unset or Redis does not answer.
 
     Call it after the commit that the job reads, never before: the worker may start at once.
+    long_retries: retry on WEBHOOK_JOB_RETRY_INTERVALS, over days, for work that nobody would ask for
+    again (Stripe does not resend an event it got a 200 for).
     """
     if not current_app.config["REDIS_URL"]:
         return False
     try:
-        job_queue(_connection()).enqueue(function, *args, retry=_retry())
+        job_queue(_connection()).enqueue(function, *args, retry=_retry(long_retries))
     except RedisError:
         logger.exception("could not queue %s: running it now", describe(function, args))
         return False
@@ -50,12 +55,20 @@ def enqueue(function: Callable[..., object], *args: object) -> None:
 
 
 def run_now(function: Callable[..., object], *args: object) -> object | None:
-    """Run a job here and now; an email that cannot go out is logged (it stays owed), not raised."""
+    """Run a job here and now; None if it failed, which is logged with its ids, never raised.
+
+    As on a worker, a failing job does not fail its caller: a paid order's page still shows, and
+    the next job (the sale notice after the receipt) still runs. An email that could not go stays
+    owed (`flask send-receipts`).
+    """
     try:
         return function(*args)
     except EmailNotSent as error:
-        logger.exception("could not send %s", error)
-        return None
+        logger.exception("%s: could not send %s", describe(function, args), error)
+    except Exception:
+        logger.exception("%s failed", describe(function, args))
+    db.session.rollback()  # whatever the job left half done, so that the caller's session works on
+    return None
 
 
 def job_queue(connection: Redis) -> Queue:
@@ -72,7 +85,10 @@ def describe(function: Callable[..., object], args: tuple[object, ...]) -> str:
     return f"{getattr(function, '__name__', function)}({shown})"
 
 
-def _retry() -> Retry | None:
+def _retry(long_retries: bool = False) -> Retry | None:
+    if long_retries:
+        intervals = current_app.config["WEBHOOK_JOB_RETRY_INTERVALS"]
+        return Retry(max=len(intervals), interval=intervals)
     retries = current_app.config["JOB_RETRIES"]
     return Retry(max=retries, interval=current_app.config["JOB_RETRY_INTERVALS"]) if retries > 0 else None
 

@@ -321,9 +321,13 @@ class Order(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, index=True)
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Set when the receipt, and the creator's sale notice, went out: `flask send-receipts` sends
-    # those still owed (mail was down), and a background job never sends one twice.
+    # those still owed (mail was down), and a background job does not send one that went.
     receipt_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sale_notice_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set while a worker sends that email: a lease that others respect until it expires (the
+    # worker was killed), so that two workers do not send it at once and a crash loses nothing.
+    receipt_claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sale_notice_claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     download_count: Mapped[int] = mapped_column(Integer, default=0)
     # Part of every download link: sending fresh links bumps it, and the old links stop working.
     download_link_version: Mapped[int] = mapped_column(Integer, default=1)

@@ -1,6 +1,7 @@
 """Background jobs without a worker: no REDIS_URL (or Redis down) runs every job at once, as before."""
 
 import logging
+from datetime import timedelta
 
 import pytest
 
@@ -11,10 +12,17 @@ from tests.factories import bought, sellable_product
 from tests.mailbox import emails_to, sent_emails
 from tests.servers import free_port
 from tests.stripe_events import WEBHOOK_SECRET, payment_event, signed
-from yumroad.checkout.services import SUCCEEDED, send_receipt, send_sale_notice, send_unsent_receipts
+from yumroad.checkout import services
+from yumroad.checkout.services import (
+    EMAIL_CLAIM_LEASE,
+    SUCCEEDED,
+    send_receipt,
+    send_sale_notice,
+    send_unsent_receipts,
+)
 from yumroad.extensions import db
 from yumroad.jobs import describe
-from yumroad.models import Order, OrderStatus
+from yumroad.models import Order, OrderStatus, utc_now
 
 SIGN_UP = {"email": "new@example.com", "password": "long enough", "confirm": "long enough", "store_name": "Real Store"}
 
@@ -49,6 +57,88 @@ def test_send_receipts_sends_only_what_is_still_owed(app):
     assert "Sent 0 receipts.\nSent 1 sale notice." in output
     assert len(emails_to(app, "buyer@example.com")) == 1
     assert len(emails_to(app, order.product.creator.email)) == 2
+
+
+def break_receipts(monkeypatch) -> None:
+    """A bug in the receipt, not the mail server: building its download link raises."""
+
+    def broken(order):
+        raise RuntimeError("a bug in the receipt")
+
+    monkeypatch.setattr(services, "emailed_download_url", broken)
+
+
+def test_a_bug_in_the_receipt_neither_fails_the_paid_order_nor_loses_the_receipt(app, client, monkeypatch, caplog):
+    product = sellable_product()
+    break_receipts(monkeypatch)
+    pay_page = submit_form(
+        client, f"/product/{product.id}", {"email": "buyer@example.com"}, selector="form[action$='/buy']"
+    ).location
+
+    response = submit_form(client, pay_page, {"card_number": "4242424242424242"})
+
+    assert response.location == f"{pay_page}/done"
+    assert client.get(response.location).status_code == 200
+    [order] = all_rows(Order)
+    assert order.status == OrderStatus.PAID
+    assert f"send_receipt(order_id={order.id}) failed" in caplog.text
+    assert "RuntimeError: a bug in the receipt" in caplog.text
+    assert emails_to(app, "buyer@example.com") == []
+    assert len(emails_to(app, product.creator.email)) == 1  # the sale notice still went
+    assert (order.receipt_sent_at, order.receipt_claimed_at) == (None, None)  # owed, and claimed by nobody
+
+    monkeypatch.undo()  # the bug is fixed
+    output = app.test_cli_runner().invoke(args=["send-receipts"]).output
+
+    assert "Sent 1 receipt.\nSent 0 sale notices." in output
+    assert len(emails_to(app, "buyer@example.com")) == 1
+    assert "Sent 0 receipts." in app.test_cli_runner().invoke(args=["send-receipts"]).output
+    assert len(emails_to(app, "buyer@example.com")) == 1
+
+
+def claimed_but_not_sent(order: Order, ago: timedelta) -> None:
+    """The receipt claimed `ago` by a worker that never sent it (killed, or still at it)."""
+    db.session.execute(
+        db.update(Order).where(Order.id == order.id).values(receipt_sent_at=None, receipt_claimed_at=utc_now() - ago)
+    )
+    db.session.commit()
+
+
+def send_receipts_command(app, order_id: int) -> bool:
+    return "Sent 1 receipt." in app.test_cli_runner().invoke(args=["send-receipts"]).output
+
+
+def retried_job(app, order_id: int) -> bool:
+    return send_receipt(order_id)
+
+
+@pytest.mark.parametrize("send_again", [send_receipts_command, retried_job])
+def test_a_receipt_claimed_by_a_killed_worker_is_sent_once_when_its_claim_runs_out(app, send_again):
+    order = bought()
+    claimed_but_not_sent(order, EMAIL_CLAIM_LEASE + timedelta(seconds=1))
+
+    assert send_again(app, order.id) is True
+
+    assert len(emails_to(app, "buyer@example.com")) == 2  # the first from bought(), then this one
+    assert send_unsent_receipts() == (0, 0)
+    assert send_receipt(order.id) is False
+    assert len(emails_to(app, "buyer@example.com")) == 2
+    order = all_rows(Order)[0]
+    assert order.receipt_sent_at is not None
+    assert order.receipt_claimed_at is None
+
+
+@pytest.mark.parametrize("send_again", [send_receipts_command, retried_job])
+def test_a_receipt_another_worker_is_sending_is_not_sent_twice(app, send_again):
+    order = bought()
+    claimed_but_not_sent(order, EMAIL_CLAIM_LEASE - timedelta(minutes=1))
+
+    assert send_again(app, order.id) is False
+
+    assert len(emails_to(app, "buyer@example.com")) == 1
+    order = all_rows(Order)[0]
+    assert order.receipt_sent_at is None
+    assert order.receipt_claimed_at is not None  # still that worker's
 
 
 @pytest.fixture

@@ -8,12 +8,14 @@ import logging
 import os
 import signal
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from unittest.mock import Mock
 
 import pytest
 from aiosmtpd.controller import Controller
 from redis import Redis
 from rq import Queue
+from rq.job import Job
 from rq.registry import FailedJobRegistry
 
 from tests.apps import drop_everything, make_app
@@ -23,10 +25,11 @@ from tests.factories import bought, sellable_product
 from tests.mailbox import emails_to, sent_emails
 from tests.servers import free_port
 from tests.stripe_events import WEBHOOK_SECRET, payment_event, signed
-from yumroad.checkout.services import SUCCEEDED, send_receipt
+from yumroad.checkout import services
+from yumroad.checkout.services import EMAIL_CLAIM_LEASE, SUCCEEDED, send_receipt
 from yumroad.extensions import db
 from yumroad.jobs import enqueue
-from yumroad.models import Order, OrderStatus, PaymentEvent
+from yumroad.models import Order, OrderStatus, PaymentEvent, utc_now
 
 QUEUE = "yumroad-test"
 SIGN_UP = {"email": "new@example.com", "password": "long enough", "confirm": "long enough", "store_name": "Real Store"}
@@ -215,14 +218,28 @@ def smtp_inbox():
 
 
 def retry_delays(app) -> list[float]:
-    """Run the worker; return how long after its start each failed job is scheduled to run again.
+    """Run the worker; return how long after its failure each failed job is scheduled to run again.
 
-    (RQ schedules to the whole second, so a delay of N seconds shows as more than N - 1, at most N.)
+    Measured from the failure, not from the worker's start, so that a slow machine changes nothing:
+    RQ schedules to the whole second, so a delay of N seconds shows as more than N - 1, at most N
+    (and a hair more, the moment between the failure and its scheduling).
     """
-    started = datetime.now(UTC)
     run_worker(app)
     scheduled = queue(app).scheduled_job_registry
-    return [(scheduled.get_scheduled_time(job_id) - started).total_seconds() for job_id in scheduled.get_job_ids()]
+    jobs = Job.fetch_many(scheduled.get_job_ids(), connection=scheduled.connection)
+    return [(scheduled.get_scheduled_time(job) - job.ended_at).total_seconds() for job in jobs]
+
+
+def delay_of(seconds: int):
+    """A check for what retry_delays returns: N seconds, as RQ rounds it."""
+    return lambda delay: seconds - 1 < delay <= seconds + 0.9
+
+
+def wait_until_due(app) -> None:
+    """Sleep until every scheduled retry is due."""
+    scheduled = queue(app).scheduled_job_registry
+    latest = max(scheduled.get_scheduled_time(job_id) for job_id in scheduled.get_job_ids())
+    time.sleep(max(0.0, (latest - datetime.now(UTC)).total_seconds()) + 0.1)
 
 
 def test_a_failing_email_is_retried_with_backoff_then_kept_as_failed(tmp_path, redis_url, caplog):
@@ -243,14 +260,14 @@ def test_a_failing_email_is_retried_with_backoff_then_kept_as_failed(tmp_path, r
 
         delays = retry_delays(app)  # both emails fail, and come back in a second
         assert len(delays) == 2
-        assert all(0 < delay < 1.5 for delay in delays), delays
+        assert all(map(delay_of(1), delays)), delays
         assert f"send_receipt(order_id={order.id}) failed" in caplog.text
-        time.sleep(1.1)
+        wait_until_due(app)
 
         delays = retry_delays(app)  # they fail again, and come back three seconds later: backing off
         assert len(delays) == 2
-        assert all(2 < delay < 3.5 for delay in delays), delays
-        time.sleep(3.1)
+        assert all(map(delay_of(3), delays)), delays
+        wait_until_due(app)
 
         with caplog.at_level(logging.ERROR):
             run_worker(app)  # a third failure is the last
@@ -295,10 +312,103 @@ def test_a_retry_resends_only_the_email_that_failed(tmp_path, redis_url, smtp_in
         assert inbox.subjects_to(creator) == []
 
         inbox.refused.clear()
-        time.sleep(1.1)
+        wait_until_due(app)
         run_worker(app)
 
         assert inbox.subjects_to("buyer@example.com") == [f"Your receipt: {order.product.name}"]
         assert inbox.subjects_to(creator) == [f"You made a sale: {order.product.name}"]
         assert all_rows(Order)[0].sale_notice_sent_at is not None
+    drop_everything(app)
+
+
+def test_a_bug_in_a_receipt_job_releases_its_claim_and_the_retry_sends_it_once(tmp_path, redis_url, monkeypatch):
+    app = jobs_app(tmp_path, redis_url, JOB_RETRIES=1, JOB_RETRY_INTERVALS=[1])
+    with app.test_request_context():
+        order = bought()
+        monkeypatch.setattr(services, "emailed_download_url", Mock(side_effect=RuntimeError("a bug in the receipt")))
+
+        assert all(map(delay_of(1), retry_delays(app)))  # the receipt failed, and will be tried again
+
+        assert emails_to(app, "buyer@example.com") == []
+        assert len(emails_to(app, order.product.creator.email)) == 1
+        failed = all_rows(Order)[0]
+        assert (failed.receipt_sent_at, failed.receipt_claimed_at) == (None, None)
+
+        monkeypatch.undo()  # the bug is fixed before the retry
+        wait_until_due(app)
+        run_worker(app)
+
+        assert len(emails_to(app, "buyer@example.com")) == 1
+        assert all_rows(Order)[0].receipt_sent_at is not None
+        assert len(FailedJobRegistry(QUEUE, connection=queue(app).connection)) == 0
+        assert queue(app).scheduled_job_registry.count == 0
+    drop_everything(app)
+
+
+@pytest.mark.parametrize(
+    ("claimed_ago", "receipts"),
+    [
+        (EMAIL_CLAIM_LEASE + timedelta(seconds=1), 1),  # the worker that claimed it was killed: sent now
+        (EMAIL_CLAIM_LEASE - timedelta(minutes=1), 0),  # another worker is sending it: not doubled
+    ],
+)
+def test_a_receipt_job_takes_over_only_a_claim_that_ran_out(app, claimed_ago, receipts):
+    order = Order(
+        product=sellable_product(),
+        buyer_email="buyer@example.com",
+        amount_cents=1000,
+        currency="USD",
+        provider="test",
+        status=OrderStatus.PAID,
+        paid_at=utc_now(),
+        receipt_claimed_at=utc_now() - claimed_ago,
+        sale_notice_sent_at=utc_now(),
+    )
+    db.session.add(order)
+    db.session.commit()
+    enqueue(send_receipt, order.id)  # its retry, or the job queued again
+
+    run_worker(app)
+
+    assert len(emails_to(app, "buyer@example.com")) == receipts
+    assert (all_rows(Order)[0].receipt_sent_at is not None) == bool(receipts)
+    assert len(FailedJobRegistry(QUEUE, connection=queue(app).connection)) == 0
+
+
+def test_a_webhook_job_is_retried_for_longer_than_an_email_then_kept_as_failed(
+    tmp_path, redis_url, monkeypatch, caplog
+):
+    # Email jobs would give up after one retry; Stripe's events get two, the last two hours later.
+    app = jobs_app(tmp_path, redis_url, JOB_RETRIES=1, JOB_RETRY_INTERVALS=[1], WEBHOOK_JOB_RETRY_INTERVALS=[1, 7200])
+    with app.test_request_context():
+        order = Order(
+            product=sellable_product(price_cents=1250),
+            buyer_email="buyer@example.com",
+            amount_cents=1250,
+            currency="USD",
+            provider="stripe",
+            provider_reference="pi_123",
+        )
+        db.session.add(order)
+        db.session.commit()
+    monkeypatch.setattr(services, "_fulfil", Mock(side_effect=RuntimeError("the database is down")))
+    body, headers = signed(payment_event(SUCCEEDED, "pi_123", 1250))
+    assert app.test_client().post("/webhooks/stripe", data=body, headers=headers).json["outcome"] == "queued"
+    scheduled = queue(app).scheduled_job_registry
+
+    assert all(map(delay_of(1), retry_delays(app)))
+    wait_until_due(app)
+    assert all(map(delay_of(7200), retry_delays(app)))  # still not given up: tried again two hours later
+    assert "handle_payment_event(event={" in caplog.text
+    assert "failed (the database is down); it will be retried" in caplog.text
+
+    [job_id] = scheduled.get_job_ids()
+    scheduled.requeue(job_id)  # two hours pass
+    with caplog.at_level(logging.ERROR):
+        run_worker(app)  # the third failure is the last
+
+    assert FailedJobRegistry(QUEUE, connection=queue(app).connection).get_job_ids() == [job_id]
+    assert "failed for good: the database is down; it is kept in the failed job registry" in caplog.text
+    with app.app_context():
+        assert all_rows(Order)[0].status == OrderStatus.PENDING
     drop_everything(app)

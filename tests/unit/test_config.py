@@ -8,7 +8,7 @@ from yumroad.config import DEVELOPMENT_SECRET_KEY, STRIPE_KEYS
 def clean_environment(monkeypatch):
     names = ("YUMROAD_ENV", "SECRET_KEY", "DATABASE_URL", "UPLOAD_FOLDER", "MAX_PICTURE_SIZE", "FLASK_SECRET_KEY")
     others = ("MAX_CONTENT_LENGTH", "MAX_PRODUCT_FILE_SIZE", "PAYMENT_PROVIDER", "PUBLIC_URL", "MAIL_SERVER", "PORT")
-    jobs = ("REDIS_URL", "JOB_QUEUE", "JOB_RETRIES", "JOB_RETRY_INTERVALS")
+    jobs = ("REDIS_URL", "JOB_QUEUE", "JOB_RETRIES", "JOB_RETRY_INTERVALS", "WEBHOOK_JOB_RETRY_INTERVALS")
     for name in (*names, *others, *jobs, *STRIPE_KEYS):
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
@@ -141,10 +141,20 @@ def test_job_settings_come_from_the_environment(clean_environment):
     )
 
 
+def test_webhook_jobs_retry_for_about_three_days_unless_told_otherwise(clean_environment):
+    intervals = create_app().config["WEBHOOK_JOB_RETRY_INTERVALS"]
+    assert 2.5 * 24 * 3600 < sum(intervals) <= 3 * 24 * 3600
+    assert intervals == sorted(intervals)  # backing off, to hours apart
+
+    clean_environment.setenv("WEBHOOK_JOB_RETRY_INTERVALS", "10, 600")
+    assert create_app().config["WEBHOOK_JOB_RETRY_INTERVALS"] == [10, 600]
+
+
+@pytest.mark.parametrize("name", ["JOB_RETRY_INTERVALS", "WEBHOOK_JOB_RETRY_INTERVALS"])
 @pytest.mark.parametrize("intervals", ["5 minutes", "5,-1"])
-def test_bad_retry_intervals_are_a_clear_error(clean_environment, intervals):
-    clean_environment.setenv("JOB_RETRY_INTERVALS", intervals)
-    with pytest.raises(RuntimeError, match=r"JOB_RETRY_INTERVALS must be whole numbers \(0 or more\)"):
+def test_bad_retry_intervals_are_a_clear_error(clean_environment, name, intervals):
+    clean_environment.setenv(name, intervals)
+    with pytest.raises(RuntimeError, match=rf"^{name} must be whole numbers \(0 or more\)"):
         create_app()
 
 

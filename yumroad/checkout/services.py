@@ -4,12 +4,13 @@ import json
 import logging
 import secrets
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 import stripe
 from flask import current_app
+from sqlalchemy import ColumnElement
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute, joinedload
 
@@ -21,7 +22,7 @@ from yumroad.checkout.providers import (
 )
 from yumroad.discounts.services import claim_use, find_discount
 from yumroad.downloads.services import emailed_download_url
-from yumroad.emails import EmailNotSent, send_email
+from yumroad.emails import send_email
 from yumroad.extensions import db
 from yumroad.jobs import enqueue, run_now, try_enqueue
 from yumroad.models import Order, OrderStatus, PaymentEvent, Product, User, utc_now
@@ -34,6 +35,21 @@ logger = logging.getLogger(__name__)
 SUCCEEDED = "payment_intent.succeeded"
 FAILED = "payment_intent.payment_failed"
 REFUNDED = "charge.refunded"
+
+# How long a worker may take to send an email it claimed before another one may take it over.
+# Well past a job's time limit (RQ stops a job after 3 minutes): only a dead worker's claim runs out.
+EMAIL_CLAIM_LEASE = timedelta(minutes=10)
+
+
+class OrderEmail(NamedTuple):
+    """An email that goes once per paid order: when it went, and since when a worker is sending it."""
+
+    sent_at: InstrumentedAttribute[datetime | None]
+    claimed_at: InstrumentedAttribute[datetime | None]
+
+
+RECEIPT = OrderEmail(Order.receipt_sent_at, Order.receipt_claimed_at)
+SALE_NOTICE = OrderEmail(Order.sale_notice_sent_at, Order.sale_notice_claimed_at)
 
 
 class CannotBuyOwnProduct(Exception):
@@ -191,8 +207,11 @@ class Outcome(StrEnum):
 
 
 def receive_payment_event(event: dict[str, Any]) -> Outcome:
-    """Handle a verified event: on a background worker when there is one (QUEUED), else now."""
-    if try_enqueue(handle_payment_event, event):
+    """Handle a verified event: on a background worker when there is one (QUEUED), else now.
+
+    Once answered, Stripe does not send the event again: its job is retried for days (long_retries).
+    """
+    if try_enqueue(handle_payment_event, event, long_retries=True):
         return Outcome.QUEUED
     return handle_payment_event(event)
 
@@ -230,12 +249,16 @@ def handle_payment_event(event: dict[str, Any]) -> Outcome:
 
 
 def send_unsent_receipts() -> tuple[int, int]:
-    """Send the receipts and sale notices still owed on paid orders (mail was down); return how many of each went."""
+    """Send the receipts and sale notices still owed on paid orders; return how many of each went.
+
+    Owed: not sent, and not claimed by a worker now (a claim past EMAIL_CLAIM_LEASE is taken over).
+    """
+    now = utc_now()
     owed = db.session.scalars(
         db.select(Order.id)
         .where(
             Order.status == OrderStatus.PAID,
-            db.or_(Order.receipt_sent_at.is_(None), Order.sale_notice_sent_at.is_(None)),
+            db.or_(_is_owed(RECEIPT, now), _is_owed(SALE_NOTICE, now)),
         )
         .order_by(Order.id)
     ).all()
@@ -249,17 +272,17 @@ def send_unsent_receipts() -> tuple[int, int]:
 def send_receipt(order_id: int) -> bool:
     """Email the buyer the receipt of a paid order, unless it went already; True if it went now.
 
-    A background job. Raises EmailNotSent, and the receipt stays owed.
+    A background job. Raises whatever stopped the email (EmailNotSent...), and the receipt stays owed.
     """
-    return _send_once(order_id, Order.receipt_sent_at, _email_receipt)
+    return _send_once(order_id, RECEIPT, _email_receipt)
 
 
 def send_sale_notice(order_id: int) -> bool:
     """Tell the creator of a paid order's sale, unless they were told already; True if it went now.
 
-    A background job. Raises EmailNotSent, and the notice stays owed.
+    A background job. Raises whatever stopped the email (EmailNotSent...), and the notice stays owed.
     """
-    return _send_once(order_id, Order.sale_notice_sent_at, _email_sale_notice)
+    return _send_once(order_id, SALE_NOTICE, _email_sale_notice)
 
 
 def _settle(order: Order, allowed: set[OrderStatus], new_status: OrderStatus, outcome: Outcome) -> Outcome:
@@ -290,34 +313,52 @@ def _move(order: Order, allowed: set[OrderStatus], new_status: OrderStatus, **va
     return result.rowcount == 1
 
 
-def _send_once(order_id: int, sent_at: InstrumentedAttribute[datetime | None], email: Callable[[Order], None]) -> bool:
-    """Send one email about a paid order at most once, even from two workers at the same moment.
+def _is_owed(email: OrderEmail, now: datetime) -> ColumnElement[bool]:
+    """Not sent yet, and claimed by nobody, or by a worker whose lease ran out (it was killed)."""
+    return db.and_(
+        email.sent_at.is_(None),
+        db.or_(email.claimed_at.is_(None), email.claimed_at < now - EMAIL_CLAIM_LEASE),
+    )
 
-    The order is marked sent (one conditional UPDATE: only one caller wins) before the email goes,
-    and unmarked if it cannot go, so that a retry sends it and nothing sends it twice.
+
+def _send_once(order_id: int, which: OrderEmail, email: Callable[[Order], None]) -> bool:
+    """Send one email about a paid order once, even from two workers at the same moment; True if it went now.
+
+    A worker first claims the email for EMAIL_CLAIM_LEASE (one conditional UPDATE: only one caller
+    wins), sends it, then marks it sent. If anything goes wrong, the claim is released and the error
+    raised, so that a retry sends it; if the worker dies before it can mark the email sent, the claim
+    expires and a retry or `flask send-receipts` sends it. At least once: a worker killed between
+    the send and the mark means the email goes twice, but it is never lost.
     """
-    claimed = db.session.execute(
+    claimed_at = utc_now()
+    claim = db.session.execute(
         db.update(Order)
-        .where(Order.id == order_id, Order.status == OrderStatus.PAID, sent_at.is_(None))
-        .values({sent_at: utc_now()})
+        .where(Order.id == order_id, Order.status == OrderStatus.PAID, _is_owed(which, claimed_at))
+        .values({which.claimed_at: claimed_at})
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
-    if claimed.rowcount != 1:
+    if claim.rowcount != 1:
         return False
     try:
         email(db.session.get_one(Order, order_id))
-    except EmailNotSent:
+    except BaseException:
         db.session.rollback()
-        db.session.execute(
-            db.update(Order)
-            .where(Order.id == order_id)
-            .values({sent_at: None})
-            .execution_options(synchronize_session=False)
-        )
-        db.session.commit()
+        # Only our own claim: one that ran out may have been taken over since.
+        _update_order(order_id, {which.claimed_at: None}, which.claimed_at == claimed_at)
         raise
+    _update_order(order_id, {which.sent_at: utc_now(), which.claimed_at: None})
     return True
+
+
+def _update_order(order_id: int, values: dict[Any, Any], *conditions: ColumnElement[bool]) -> None:
+    db.session.execute(
+        db.update(Order)
+        .where(Order.id == order_id, *conditions)
+        .values(values)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
 
 
 def _email_receipt(order: Order) -> None:
