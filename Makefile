@@ -67,10 +67,10 @@ format: $(INSTALLED)
 
 install: $(INSTALLED)
 
-# Reinstalled whenever requirements.txt changes.
-$(INSTALLED): requirements.txt
+# Reinstalled whenever a requirements file changes.
+$(INSTALLED): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
 clean:
