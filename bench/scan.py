@@ -127,7 +127,9 @@ def wapiti(address: str, output: Path, cookie: str | None) -> list[str]:
         "--exclude",
         f"{address}/logout",
         "--max-scan-time",
-        "600",
+        "900",
+        "--max-attack-time",  # per module: the crawl is small, but some modules try every payload on every form
+        "120",
         "--flush-session",
         "--format",
         "json",

@@ -1,6 +1,8 @@
 """Error pages in the site's layout, for every HTTP error and for anything unexpected."""
 
-from flask import Flask, render_template
+import time
+
+from flask import Flask, current_app, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -12,7 +14,7 @@ MESSAGES = {
     404: ("We could not find that page", "It may have been deleted, or the link has a typo."),
     405: ("That action is not allowed here", "Go back and use the page's buttons."),
     413: ("That upload is too large", "Choose a smaller file and try again."),
-    429: ("Too many tries in a short time", "For everyone's safety this is limited. Wait a minute, then try again."),
+    429: ("Too many tries in a short time", "For everyone's safety this is limited. Try again in {wait}."),
 }
 CSRF_MESSAGE = (
     "Your form expired",
@@ -20,12 +22,35 @@ CSRF_MESSAGE = (
 )
 
 
-def render_error(error: HTTPException) -> tuple[str, int]:
+def waiting_time(seconds: int) -> str:
+    """'a minute', '5 minutes', 'an hour': how long a visitor waits, rounded up to whole minutes."""
+    minutes = max(1, -(-seconds // 60))
+    if minutes >= 60:
+        hours = -(-minutes // 60)
+        return "an hour" if hours == 1 else f"{hours} hours"
+    return "a minute" if minutes == 1 else f"{minutes} minutes"
+
+
+def render_error(error: HTTPException) -> tuple[str, int, dict[str, str]]:
     code = error.code or 500
     title, advice = MESSAGES.get(code, (error.name, error.description))
+    headers = {}
     if isinstance(error, CSRFError):
         title, advice = CSRF_MESSAGE
-    return render_template("errors/error.html", code=code, title=title, advice=advice), code
+        # Why, for whoever reads the log: behind a proxy a refused referrer looks like an expired form.
+        current_app.logger.warning("form refused: %s", error.description)
+    if code == 429:
+        seconds = _retry_after()
+        advice = advice.format(wait=waiting_time(seconds))
+        headers["Retry-After"] = str(seconds)
+    return render_template("errors/error.html", code=code, title=title, advice=advice), code, headers
+
+
+def _retry_after() -> int:
+    """Seconds until the limit that refused this request lets the visitor in again."""
+    limiter = current_app.extensions.get("rate_limiter")
+    window = getattr(limiter, "current_limit", None) if limiter is not None else None
+    return max(1, int(window.reset_at - time.time())) if window is not None else 60
 
 
 def render_server_error(error: Exception) -> tuple[str, int]:

@@ -37,7 +37,8 @@ def register_rate_limits(app: Flask) -> Limiter:
                 f"{setting} must read like '10 per minute;50 per hour', not {app.config[setting]!r}"
             ) from error
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
-    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)  # Retry-After on the 429 page
+    # No rate-limit headers on every answer: the 429 page says Retry-After itself (yumroad/errors.py).
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
     app.config.setdefault("RATELIMIT_KEY_PREFIX", "yumroad-limits")
     # A Redis that hangs must not hang logins: give up on it fast and count in memory.
     app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_timeout": 0.25, "socket_connect_timeout": 0.25})

@@ -83,3 +83,20 @@ def test_paying_and_asking_for_fresh_links_need_the_token(client):
 
     assert client.post("/download/fresh-links", data={"email": "guest@example.com"}).status_code == 400
     assert submit_form(client, "/download/fresh-links", {"email": "guest@example.com"}).status_code == 302
+
+
+def test_a_refused_form_logs_why(client, caplog):
+    """Behind a proxy that drops the Host, a refused referrer would look like an expired form."""
+    form = client.get("/login", base_url="https://127.0.0.1")
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form.text).group(1)
+    with caplog.at_level("WARNING"):
+        refused = client.post(
+            "/login",
+            data={"csrf_token": token, "email": "a@example.com", "password": "x"},
+            base_url="https://127.0.0.1",
+            headers={"Referer": "https://shop.example.test/login"},
+        )
+
+    assert refused.status_code == 400
+    assert "Your form expired" in refused.text
+    assert "form refused: The referrer does not match the host." in caplog.text

@@ -15,6 +15,7 @@ from tests.browser import page
 from tests.factories import PASSWORD, UserFactory, bought, sellable_product
 from tests.servers import free_port
 from yumroad.downloads.services import download_url
+from yumroad.errors import waiting_time
 
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL")
 LIMITS = {
@@ -43,18 +44,40 @@ def assert_too_many_requests(response) -> None:
     assert response.status_code == 429
     html = page(response)
     assert html.select_one("h1").text == "Too many tries in a short time"
-    assert "Wait a minute, then try again." in html.text
+    assert "Try again in a minute." in html.text
     assert html.select_one("nav[aria-label=Main]") is not None  # the site's layout
     assert 0 < int(response.headers["Retry-After"]) <= 60
 
 
 def test_logging_in_is_limited_per_address(client):
-    statuses = [log_in_attempt(client).status_code for _ in range(3)]
-    assert statuses == [200, 200, 200]  # the form again, with "Wrong email or password."
+    answers = [log_in_attempt(client) for _ in range(3)]
+    assert [answer.status_code for answer in answers] == [200, 200, 200]  # the form, "Wrong email or password."
+    assert not any("Retry-After" in answer.headers for answer in answers)  # only a refusal says when to retry
 
     assert_too_many_requests(log_in_attempt(client))
     assert client.get("/login").status_code == 200  # only attempts count, not opening the form
     assert log_in_attempt(client, address="192.0.2.7").status_code == 200  # someone else
+
+
+def test_the_refusal_says_how_long_to_wait_for_the_limit_it_hit(tmp_path):
+    app = make_app(tmp_path, **(LIMITS | {"RATELIMIT_LOGIN": "1 per hour"}))
+    client = app.test_client()
+    log_in_attempt(client)
+
+    refused = log_in_attempt(client)
+
+    assert refused.status_code == 429
+    assert 3500 < int(refused.headers["Retry-After"]) <= 3600
+    assert "Try again in an hour." in page(refused).text
+    drop_everything(app)
+
+
+@pytest.mark.parametrize(
+    ("seconds", "said"),
+    [(1, "a minute"), (60, "a minute"), (61, "2 minutes"), (3599, "an hour"), (3600, "an hour"), (7000, "2 hours")],
+)
+def test_waiting_times_read_naturally(seconds, said):
+    assert waiting_time(seconds) == said
 
 
 def test_a_right_password_is_refused_too_once_over_the_limit(client):
