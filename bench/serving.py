@@ -4,7 +4,8 @@ For each database it seeds a fresh marketplace through the migrations (50 stores
 with --large 1,000 stores of 100: 100,000 products), starts gunicorn on 127.0.0.1 with the page cache
 off, then on, and loads each page with wrk for BENCH_SECONDS (15) at BENCH_CONNECTIONS (16). In the
 same run it loads bench/control_app.py (a bare Flask + SQLAlchemy + Jinja page reading 50 rows) under
-the same gunicorn settings, and reports each page's requests/s as a ratio to it. SQL queries per page
+the same gunicorn settings, just before each page, and reports each page's requests/s as a ratio to that
+run (this machine's speed drifts over minutes). SQL queries per page
 are counted in process, uncached. The table is printed and written to bench/RESULTS.md.
 
 Settings: BENCH_POSTGRES_URL (an existing database to create the bench database from),
@@ -20,6 +21,7 @@ import secrets
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -44,6 +46,7 @@ from yumroad.extensions import db  # noqa: E402
 from yumroad.models import Order, OrderStatus, Product, Store, User, utc_now  # noqa: E402
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "15"))
+CONTROL_SECONDS = int(os.environ.get("BENCH_CONTROL_SECONDS", "5"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://root@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
@@ -267,21 +270,40 @@ def bench_database(label: str, database_url: str, stores: int, per_store: int, f
         "GUNICORN_LOG_LEVEL": "warning",
     }
     log = folder / "gunicorn.log"
-    with gunicorn("bench.control_app:create_control_app()", environment, log) as address:
-        wrk(f"{address}/control", seconds=2)  # warm up
-        control = wrk(f"{address}/control")
-    rows = [Row(label, stores * per_store, "-", "control page", control, 1, control.requests_per_second)]
-    print(f"  control: {control.requests_per_second:.0f} requests/s", flush=True)
+    rows: list[Row] = []
+    controls: list[Load] = []
     redis.Redis.from_url(REDIS_URL).flushdb()
     for cache, cache_environment in (("off", {"PAGE_CACHE_SECONDS": "0"}), ("on", {"REDIS_URL": REDIS_URL})):
-        with gunicorn("yumroad:create_app()", environment | cache_environment, log) as address:
+        with (
+            gunicorn("bench.control_app:create_control_app()", environment, log) as control_address,
+            gunicorn("yumroad:create_app()", environment | cache_environment, log) as address,
+        ):
+            control_url = f"{control_address}/control"
+            for url in [control_url, *(f"{address}{url}" for url in urls)]:
+                wrk(url, seconds=3)  # every worker warms up (templates, connections) and, cache on, fills it
             for page, url in zip(PAGES, urls, strict=True):
-                wrk(f"{address}{url}", seconds=2)  # warm up (and, with the cache on, fill it)
+                # The control page just before each page: this shared machine's speed drifts over minutes.
+                control = wrk(control_url, seconds=CONTROL_SECONDS)
+                controls.append(control)
                 load = wrk(f"{address}{url}")
                 rows.append(
                     Row(label, stores * per_store, cache, page, load, queries[url], control.requests_per_second)
                 )
-                print(f"  cache {cache} {page}: {load.requests_per_second:.0f} requests/s", flush=True)
+                print(
+                    f"  cache {cache} {page}: {load.requests_per_second:.0f} requests/s"
+                    f" (control {control.requests_per_second:.0f})",
+                    flush=True,
+                )
+    average = Load(
+        statistics.mean(control.requests_per_second for control in controls),
+        statistics.median(control.p50_ms for control in controls),
+        max(control.p99_ms for control in controls),
+        sum(control.errors for control in controls),
+    )
+    rows.insert(
+        0,
+        Row(label, stores * per_store, "-", "control page (mean of its runs)", average, 1, average.requests_per_second),
+    )
     return rows
 
 
@@ -306,7 +328,8 @@ def machine() -> str:
     return (
         f"{datetime.now(UTC):%Y-%m-%d}, {platform.platform()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}; gunicorn workers: {workers}, threads: {threads}; wrk: {SECONDS} s a page "
-        f"at {CONNECTIONS} connections, 2 threads, after a 2 s warm-up"
+        f"at {CONNECTIONS} connections, 2 threads, after a 3 s warm-up of every page; the control page "
+        f"for {CONTROL_SECONDS} s just before each page, and each ratio is to that run"
     )
 
 

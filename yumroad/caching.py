@@ -92,13 +92,26 @@ def _is_cacheable_request() -> bool:
     )
 
 
-def _page_key() -> str | None:
-    generation = cache.get(GENERATION_KEY)
+def _page_key(generation: str) -> str:
+    arguments = sorted(request.args.items(multi=True))
+    return f"page:{generation}:{request.path}?{urlencode(arguments)}"
+
+
+def _kept_page() -> tuple[str, str | None]:
+    """The key this page is kept under, and the page if it is kept.
+
+    One round trip to the cache in the usual case: the generation this process saw last is asked for
+    with the page filed under it, and the page counts only if that generation is still the current one.
+    """
+    last_seen = current_app.extensions.get("page-cache-generation", "")
+    generation, kept = cache.get_many(GENERATION_KEY, _page_key(last_seen))
     if generation is None:
         generation = secrets.token_hex(8)
         cache.set(GENERATION_KEY, generation, timeout=0)
-    arguments = sorted(request.args.items(multi=True))
-    return f"page:{generation}:{request.path}?{urlencode(arguments)}"
+    if generation != last_seen:
+        current_app.extensions["page-cache-generation"] = generation
+        kept = cache.get(_page_key(generation))
+    return _page_key(generation), kept
 
 
 def _csrf_placeholder() -> str:
@@ -111,8 +124,7 @@ def serve_kept_page() -> ResponseReturnValue | None:
     if not _is_cacheable_request():
         return None
     try:
-        key = _page_key()
-        kept = cache.get(key)
+        key, kept = _kept_page()
     except CACHE_FAILURES:
         current_app.logger.warning("page cache unreachable: serving %s uncached", request.path, exc_info=True)
         return None

@@ -111,7 +111,9 @@ def fake_worker_bin(folder: Path) -> Path:
     flask = folder / "flask"
     flask.write_text(
         "#!/usr/bin/env bash\n"
-        'if [[ "$1" == worker ]]; then echo $$ > "$(dirname "$0")/worker.pid"; exec sleep 600; fi\n'
+        'if [[ "$1" == worker ]]; then\n'
+        '  echo $$ > "$(dirname "$0")/worker.pid"; trap "exit 0" TERM; sleep 600 & wait $!; exit 0\n'
+        "fi\n"
         f'exec "{BIN / "flask"}" "$@"\n'
     )
     flask.chmod(0o755)
@@ -186,6 +188,17 @@ def test_make_prod_stops_the_web_server_if_the_worker_dies(tmp_path):
         with pytest.raises(requests.ConnectionError):
             requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5)
     assert "a process stopped (exit 137); stopping the other" in (tmp_path / "script.log").read_text()
+
+
+def test_make_prod_fails_when_a_part_stops_even_cleanly(tmp_path):
+    """A worker told to stop exits 0; the stack is still down, and a supervisor must see a failure."""
+    port = free_port()
+    with make_prod(tmp_path, f"sqlite:///{tmp_path / 'fresh.db'}", port) as (script, bin_folder):
+        wait_for_port(port, seconds=60)
+        os.kill(started_worker(bin_folder), signal.SIGTERM)
+
+        assert script.wait(timeout=30) == 1
+    assert "a process stopped (exit 0); stopping the other" in (tmp_path / "script.log").read_text()
 
 
 def test_wsgi_builds_the_app(monkeypatch, tmp_path):
