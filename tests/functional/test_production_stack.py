@@ -32,7 +32,7 @@ def test_gunicorn_settings_have_defaults_and_come_from_the_environment(monkeypat
     defaults = gunicorn_settings(monkeypatch)
     assert defaults["bind"] == "127.0.0.1:5000"
     assert defaults["worker_class"] == "gthread"
-    assert 1 <= defaults["workers"] <= 8 and defaults["threads"] == 4
+    assert defaults["workers"] == min((os.cpu_count() or 1) + 1, 8) and defaults["threads"] == 2
     assert defaults["accesslog"] is None  # the app logs each request itself
 
     environment = {"PORT": "8123", "WEB_CONCURRENCY": "3", "GUNICORN_THREADS": "8", "GUNICORN_TIMEOUT": "60"}
