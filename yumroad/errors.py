@@ -4,6 +4,7 @@ import time
 
 from flask import Flask, current_app, render_template
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from yumroad.extensions import db
@@ -59,6 +60,15 @@ def render_server_error(error: Exception) -> tuple[str, int]:
     return render_template("errors/error.html", code=500, title=title, advice=advice), 500
 
 
+def render_database_unavailable(error: OperationalError) -> tuple[str, int, dict[str, str]]:
+    """The database does not answer (restarting, unreachable): a 503 that says to retry, not a 500."""
+    db.session.rollback()
+    current_app.logger.error("the database is not answering: %s", error.orig)
+    title, advice = "We cannot reach our database right now", "Nothing was lost. Please try again in a moment."
+    return render_template("errors/error.html", code=503, title=title, advice=advice), 503, {"Retry-After": "10"}
+
+
 def register(app: Flask) -> None:
     app.register_error_handler(HTTPException, render_error)
     app.register_error_handler(InternalServerError, render_server_error)
+    app.register_error_handler(OperationalError, render_database_unavailable)

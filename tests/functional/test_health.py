@@ -93,3 +93,16 @@ def test_healthy_with_real_redis(tmp_path):
     assert response.status_code == 200
     assert response.json == {"status": "ok", "database": "ok", "redis": "ok"}
     drop_everything(app)
+
+
+def test_pages_answer_503_not_500_while_the_database_is_down(tmp_path, caplog):
+    app = unreachable_postgresql_app(tmp_path)
+
+    for path in ("/", "/product/", "/stores"):
+        response = app.test_client().get(path)
+        assert response.status_code == 503, path
+        assert response.headers["Retry-After"] == "10"
+        assert "We cannot reach our database right now" in response.text
+    assert "the database is not answering" in caplog.text
+    with app.app_context():
+        db.engine.dispose()
