@@ -33,8 +33,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import redis  # noqa: E402
-from rq import Queue  # noqa: E402
-from rq.registry import ScheduledJobRegistry, StartedJobRegistry  # noqa: E402
+from rq import Queue, Worker  # noqa: E402
+from rq.registry import ScheduledJobRegistry  # noqa: E402
 
 from bench.serving import BIN, gunicorn, postgres_database, seed, write_results  # noqa: E402
 from yumroad import create_app  # noqa: E402
@@ -73,12 +73,20 @@ def inject_faults(environment: dict[str, str], log: Path, workers: list[subproce
 
 
 def drain(timeout: float = 180) -> None:
-    """Wait until the worker has run every job, retries waiting for their turn included."""
+    """Wait until the worker has run every job, retries waiting for their turn included.
+
+    A job the killed worker had started stays "started" until RQ gives it up as abandoned: only jobs
+    a live worker is running count.
+    """
     connection = redis.Redis.from_url(REDIS_URL)
     queue = Queue(os.environ.get("JOB_QUEUE", "yumroad"), connection=connection)
-    registries = [StartedJobRegistry(queue=queue), ScheduledJobRegistry(queue=queue)]
+    scheduled = ScheduledJobRegistry(queue=queue)
     deadline = time.monotonic() + timeout
-    while queue.count or any(registry.count for registry in registries):
+
+    def running() -> int:
+        return sum(worker.get_current_job_id() is not None for worker in Worker.all(queue=queue))
+
+    while queue.count or scheduled.count or running():
         if time.monotonic() > deadline:
             raise RuntimeError("the worker did not drain its queue")
         time.sleep(0.5)
@@ -151,6 +159,7 @@ def run(label: str, faults: bool) -> str:
             "UPLOAD_FOLDER": str(folder / "uploads"),
             "MAIL_OUTBOX_FOLDER": str(folder / "outbox"),
             "RATELIMIT_ENABLED": "false",  # 64 visitors from one address would be throttled as one
+            "JOB_RETRY_INTERVALS": "1,2,4,8,15",  # jobs failed while PostgreSQL restarts are retried within the run
             "GUNICORN_LOG_LEVEL": "warning",
         }
         log = folder / "stack.log"
