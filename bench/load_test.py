@@ -33,8 +33,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import redis  # noqa: E402
-from rq import Queue, Worker  # noqa: E402
-from rq.registry import ScheduledJobRegistry  # noqa: E402
+from rq import Queue  # noqa: E402
+from rq.registry import ScheduledJobRegistry, StartedJobRegistry  # noqa: E402
 
 from bench.serving import BIN, gunicorn, postgres_database, seed, write_results  # noqa: E402
 from yumroad import create_app  # noqa: E402
@@ -75,18 +75,23 @@ def inject_faults(environment: dict[str, str], log: Path, workers: list[subproce
 def drain(timeout: float = 180) -> None:
     """Wait until the worker has run every job, retries waiting for their turn included.
 
-    A job the killed worker had started stays "started" until RQ gives it up as abandoned: only jobs
-    a live worker is running count.
+    A job the killed worker had started stays "started" until RQ gives it up as abandoned: once the
+    queue is empty, started jobs that have not moved for 20 s are taken to be that one.
     """
     connection = redis.Redis.from_url(REDIS_URL)
     queue = Queue(os.environ.get("JOB_QUEUE", "yumroad"), connection=connection)
-    scheduled = ScheduledJobRegistry(queue=queue)
+    scheduled, started = ScheduledJobRegistry(queue=queue), StartedJobRegistry(queue=queue)
     deadline = time.monotonic() + timeout
+    last_started, unchanged_since = None, time.monotonic()
 
-    def running() -> int:
-        return sum(worker.get_current_job_id() is not None for worker in Worker.all(queue=queue))
+    def orphaned() -> bool:
+        nonlocal last_started, unchanged_since
+        now_started = set(started.get_job_ids())
+        if now_started != last_started:
+            last_started, unchanged_since = now_started, time.monotonic()
+        return time.monotonic() - unchanged_since > 20
 
-    while queue.count or scheduled.count or running():
+    while queue.count or scheduled.count or (started.count and not orphaned()):
         if time.monotonic() > deadline:
             raise RuntimeError("the worker did not drain its queue")
         time.sleep(0.5)
