@@ -41,6 +41,7 @@ from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import event  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
+from bench.search_and_dashboard import WORDS  # noqa: E402
 from yumroad import create_app  # noqa: E402
 from yumroad.extensions import db  # noqa: E402
 from yumroad.models import Order, OrderStatus, Product, Store, User, utc_now  # noqa: E402
@@ -54,22 +55,6 @@ BIN = Path(sys.executable).parent
 RESULTS = ROOT / "bench" / "RESULTS.md"
 START, END = "<!-- serving: start -->", "<!-- serving: end -->"
 PAGES = ["/", "/product/", "/stores", "/store/{store_id}", "/product/{product_id}"]
-WORDS = [
-    "brush",
-    "pack",
-    "ebook",
-    "python",
-    "flask",
-    "guide",
-    "drum",
-    "samples",
-    "loops",
-    "planner",
-    "template",
-    "preset",
-    "watercolour",
-    "sketch",
-]
 
 
 @dataclass

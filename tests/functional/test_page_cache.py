@@ -219,38 +219,26 @@ def test_the_cache_is_redis_when_set_else_a_folder_and_zero_turns_it_off():
     }
 
 
-def test_processes_sharing_a_folder_cache_see_each_others_changes(tmp_path):
-    """Two apps on one database and one cache folder stand for two gunicorn workers."""
-    database = f"sqlite:///{tmp_path / 'shared.db'}"
-    settings = {"SQLALCHEMY_DATABASE_URI": database, "CACHE_TYPE": "FileSystemCache", "CACHE_DIR": str(tmp_path)}
-    reader, writer = make_app(tmp_path, **settings), make_app(tmp_path, **settings)
-    try:
-        with writer.app_context():
-            product = ProductFactory(name="First Name")
-            product_id = product.id
-        assert "First Name" in reader.test_client().get(f"/product/{product_id}").text
-        assert reader.test_client().get(f"/product/{product_id}").headers["X-Cache"] == "hit"
-
-        with writer.app_context():
-            db.session.get(Product, product_id).name = "Second Name"
-            db.session.commit()
-
-        assert "Second Name" in reader.test_client().get(f"/product/{product_id}").text
-    finally:
-        drop_everything(writer)
-        drop_everything(reader)
+def folder_cache(tmp_path) -> dict:
+    return {"CACHE_TYPE": "FileSystemCache", "CACHE_DIR": str(tmp_path / "page-cache")}
 
 
-@pytest.mark.skipif(not os.environ.get("TEST_REDIS_URL"), reason="TEST_REDIS_URL is not set")
-def test_processes_sharing_redis_see_each_others_changes(tmp_path):
+def redis_cache(tmp_path) -> dict:
+    if not os.environ.get("TEST_REDIS_URL"):
+        pytest.skip("TEST_REDIS_URL is not set")
     prefix = f"yumroad-test-{tmp_path.name}:"
-    settings = {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": os.environ["TEST_REDIS_URL"], "CACHE_KEY_PREFIX": prefix}
-    settings["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp_path / 'shared.db'}"
+    return {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": os.environ["TEST_REDIS_URL"], "CACHE_KEY_PREFIX": prefix}
+
+
+@pytest.mark.parametrize("shared_cache", [folder_cache, redis_cache])
+def test_processes_sharing_a_cache_see_each_others_changes(tmp_path, shared_cache):
+    """Two apps on one database and one cache stand for two gunicorn workers."""
+    settings = shared_cache(tmp_path) | {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'shared.db'}"}
     reader, writer = make_app(tmp_path, **settings), make_app(tmp_path, **settings)
     try:
         with writer.app_context():
             product_id = ProductFactory(name="First Name").id
-        reader.test_client().get(f"/product/{product_id}")
+        assert "First Name" in reader.test_client().get(f"/product/{product_id}").text
         assert reader.test_client().get(f"/product/{product_id}").headers["X-Cache"] == "hit"
 
         with writer.app_context():
