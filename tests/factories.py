@@ -72,3 +72,18 @@ def bought(
     order = start_purchase(product or sellable_product(), buyer, email)
     pay_in_test_mode(order, card)
     return order
+
+
+def pending_stripe_order(payment_intent: str = "pi_123", price_cents: int = 1250) -> Order:
+    """A pending order as the buy POST leaves it with Stripe: its PaymentIntent made, not yet paid."""
+    order = Order(
+        product=sellable_product(price_cents=price_cents),
+        buyer_email="buyer@example.com",
+        amount_cents=price_cents,
+        currency="USD",
+        provider="stripe",
+        provider_reference=payment_intent,
+    )
+    db.session.add(order)
+    db.session.commit()
+    return order

@@ -5,12 +5,11 @@ import requests
 
 from tests.concurrency.races import race
 from tests.database import all_rows, count_rows
-from tests.factories import sellable_product
+from tests.factories import pending_stripe_order
 from tests.mailbox import emails_to
 from tests.postgres import postgres_only
 from tests.stripe_events import WEBHOOK_SECRET, payment_event, signed
 from yumroad.checkout.services import SUCCEEDED
-from yumroad.extensions import db
 from yumroad.models import Order, OrderStatus, PaymentEvent
 
 pytestmark = postgres_only
@@ -24,17 +23,7 @@ def app(app):
 
 @pytest.fixture
 def order() -> Order:
-    pending = Order(
-        product=sellable_product(price_cents=1250),
-        buyer_email="buyer@example.com",
-        amount_cents=1250,
-        currency="USD",
-        provider="stripe",
-        provider_reference="pi_race",
-    )
-    db.session.add(pending)
-    db.session.commit()
-    return pending
+    return pending_stripe_order("pi_race")
 
 
 def deliverer(live_app: str, event: dict):

@@ -21,7 +21,7 @@ from rq.registry import FailedJobRegistry
 from tests.apps import drop_everything, make_app
 from tests.browser import submit_form
 from tests.database import all_rows
-from tests.factories import bought, sellable_product
+from tests.factories import bought, pending_stripe_order, sellable_product
 from tests.mailbox import emails_to, sent_emails
 from tests.servers import free_port
 from tests.stripe_events import WEBHOOK_SECRET, payment_event, signed
@@ -138,21 +138,11 @@ def test_fresh_links_go_through_the_worker(app, client):
 
 
 @pytest.fixture
-def pending_stripe_order() -> Order:
-    order = Order(
-        product=sellable_product(price_cents=1250),
-        buyer_email="buyer@example.com",
-        amount_cents=1250,
-        currency="USD",
-        provider="stripe",
-        provider_reference="pi_123",
-    )
-    db.session.add(order)
-    db.session.commit()
-    return order
+def stripe_order() -> Order:
+    return pending_stripe_order()
 
 
-def test_a_webhook_answers_at_once_and_the_worker_fulfils_the_order(app, client, pending_stripe_order):
+def test_a_webhook_answers_at_once_and_the_worker_fulfils_the_order(app, client, stripe_order):
     body, headers = signed(payment_event(SUCCEEDED, "pi_123", 1250))
 
     response = client.post("/webhooks/stripe", data=body, headers=headers)
@@ -166,10 +156,10 @@ def test_a_webhook_answers_at_once_and_the_worker_fulfils_the_order(app, client,
     assert all_rows(Order)[0].status == OrderStatus.PAID
     run_worker(app)
     assert len(emails_to(app, "buyer@example.com")) == 1
-    assert len(emails_to(app, pending_stripe_order.product.creator.email)) == 1
+    assert len(emails_to(app, stripe_order.product.creator.email)) == 1
 
 
-def test_the_same_event_twice_through_the_worker_pays_once(app, client, pending_stripe_order):
+def test_the_same_event_twice_through_the_worker_pays_once(app, client, stripe_order):
     body, headers = signed(payment_event(SUCCEEDED, "pi_123", 1250, event_id="evt_twice"))
     for _ in range(2):
         assert client.post("/webhooks/stripe", data=body, headers=headers).json["outcome"] == "queued"
@@ -181,7 +171,7 @@ def test_the_same_event_twice_through_the_worker_pays_once(app, client, pending_
     assert len(emails_to(app, "buyer@example.com")) == 1
 
 
-def test_a_webhook_with_a_bad_signature_queues_nothing(app, client, pending_stripe_order):
+def test_a_webhook_with_a_bad_signature_queues_nothing(app, client, stripe_order):
     body, headers = signed(payment_event(SUCCEEDED, "pi_123", 1250), secret="whsec_someone_else")
     assert client.post("/webhooks/stripe", data=body, headers=headers).status_code == 400
     assert queue(app).count == 0

@@ -6,7 +6,7 @@ import time
 import pytest
 
 from tests.database import all_rows, count_rows
-from tests.factories import sellable_product
+from tests.factories import pending_stripe_order, sellable_product
 from tests.mailbox import emails_to, sent_emails
 from tests.stripe_events import WEBHOOK_SECRET, payment_event, signed
 from yumroad.checkout.services import FAILED, SUCCEEDED
@@ -24,18 +24,7 @@ def app(app):
 @pytest.fixture
 def order() -> Order:
     """A pending order for $12.50, as the buy POST leaves it with Stripe."""
-    product = sellable_product(price_cents=1250)
-    pending = Order(
-        product=product,
-        buyer_email="buyer@example.com",
-        amount_cents=1250,
-        currency="USD",
-        provider="stripe",
-        provider_reference="pi_123",
-    )
-    db.session.add(pending)
-    db.session.commit()
-    return pending
+    return pending_stripe_order()
 
 
 def post(client, event, **signing):
