@@ -5,14 +5,14 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test test-postgres lint format install clean prod bench bench-search load scan
+.PHONY: run test test-postgres test-e2e browser lint format install clean prod bench bench-search load scan
 
 run: $(INSTALLED)
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo --if-empty
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
-test: $(INSTALLED)
+test: $(INSTALLED) browser
 	$(BIN)/ruff check yumroad tests bench migrations/env.py
 	$(BIN)/ruff format --check yumroad tests bench
 	$(BIN)/bandit -c bandit.yaml -r yumroad -q
@@ -20,8 +20,28 @@ test: $(INSTALLED)
 
 # The whole suite again on PostgreSQL: the tests make (and drop) a database of their own there.
 TEST_DATABASE_URL ?= postgresql+psycopg://root@127.0.0.1:5432/postgres
-test-postgres: $(INSTALLED)
+test-postgres: $(INSTALLED) browser
 	TEST_DATABASE_URL='$(TEST_DATABASE_URL)' $(BIN)/pytest
+
+# Only the browser journeys (tests/e2e, also part of `make test`): Chromium driven by Playwright, every
+# page checked with axe-core; screenshots in tests/e2e/screenshots/.
+test-e2e: $(INSTALLED) browser
+	TEST_DATABASE_URL= $(BIN)/pytest tests/e2e
+
+# What the browser tests need beyond .venv: Debian's Chromium (Playwright's own download does not work
+# here) and axe-core from npm, each installed only when missing.
+export CHROMIUM_PATH ?= /usr/bin/chromium
+AXE := tests/e2e/node_modules/axe-core/axe.min.js
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+browser: $(CHROMIUM_PATH) $(AXE)
+
+$(CHROMIUM_PATH):
+	$(SUDO) apt-get update -q
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium
+
+$(AXE): tests/e2e/package.json tests/e2e/package-lock.json
+	npm ci --prefix tests/e2e --no-audit --no-fund --loglevel=error
+	touch $@
 
 # The production stack: migrations, then gunicorn (gunicorn.conf.py) and the RQ worker against
 # DATABASE_URL and REDIS_URL; Ctrl-C stops both. See "Running the production stack" in README.md.
@@ -74,4 +94,4 @@ $(INSTALLED): requirements.txt requirements-dev.txt
 	touch $@
 
 clean:
-	rm -rf $(VENV) .venv-load .venv-scan .pytest_cache .ruff_cache .coverage htmlcov
+	rm -rf $(VENV) .venv-load .venv-scan .pytest_cache .ruff_cache .coverage htmlcov tests/e2e/node_modules tests/e2e/screenshots

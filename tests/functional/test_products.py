@@ -27,7 +27,7 @@ def test_products_lists_every_product_newest_first(client):
 
     html = page(client.get("/product/"))
 
-    titles = [card.select_one("h3").text for card in html.select("main article")]
+    titles = [card.select_one(".card-title").text for card in html.select("main article")]
     assert titles == ["Newer Product", "Older Product"]
     assert "$19.99" in html.text
     assert "Free" in html.text

@@ -120,7 +120,8 @@ def test_best_rated_first(client, log_in, buyer):
     client_of_buyer = log_in(buyer)
     for product, rating in ((liked, "3"), (loved, "5")):
         submit_form(client_of_buyer, review_url(bought(product, buyer.email, buyer)), {"rating": rating})
-    titles = [card.select_one("h3").text for card in page(client.get("/product/?sort=rating")).select("main article")]
+    cards = page(client.get("/product/?sort=rating")).select("main article")
+    titles = [card.select_one(".card-title").text for card in cards]
     assert titles == ["Loved Thing", "Liked Thing", "Unrated Thing"]
 
 

@@ -10,7 +10,7 @@ from yumroad.templating import highlight
 
 
 def titles(client, url: str) -> list[str]:
-    return [card.select_one("h3").text for card in page(client.get(url)).select("main article")]
+    return [card.select_one(".card-title").text for card in page(client.get(url)).select("main article")]
 
 
 @pytest.fixture
@@ -37,7 +37,7 @@ def test_search_ignores_accents_and_matches_word_starts(client, catalogue):
 
 
 def test_search_results_highlight_the_words(client, catalogue):
-    marked = page(client.get("/product/?q=brush")).select("main article h3 mark")
+    marked = page(client.get("/product/?q=brush")).select("main article .card-title mark")
     assert [mark.text for mark in marked] == ["Brush"]
 
 

@@ -14,12 +14,11 @@ from tests.apps import drop_everything, make_app, shared_database_uri
 from tests.browser import page, submit_form
 from tests.database import all_rows
 from tests.factories import sellable_product
+from tests.localstripe import pay_with_card, send_webhooks_to, stripe_api, stripe_settings
 from tests.mailbox import emails_to
 from tests.servers import localstripe_server, serving, wait_until
-from tests.stripe_events import WEBHOOK_SECRET, payment_event, signed
+from tests.stripe_events import payment_event, signed
 from yumroad.models import Order, OrderStatus
-
-SECRET_KEY = "sk_test_yumroad"
 
 
 @pytest.fixture(scope="module")
@@ -34,12 +33,7 @@ def app(tmp_path, localstripe):
         tmp_path,
         # Not memory: the server thread and the test share the database.
         SQLALCHEMY_DATABASE_URI=shared_database_uri(tmp_path),
-        PAYMENT_PROVIDER="stripe",
-        STRIPE_SECRET_KEY=SECRET_KEY,
-        STRIPE_PUBLISHABLE_KEY="pk_test_yumroad",
-        STRIPE_WEBHOOK_SECRET=WEBHOOK_SECRET,
-        STRIPE_API_BASE=localstripe,
-        STRIPE_JS_URL=f"{localstripe}/js.stripe.com/v3/",
+        **stripe_settings(localstripe),
     )
     yield app
     drop_everything(app)
@@ -49,31 +43,8 @@ def app(tmp_path, localstripe):
 def live_app(app, localstripe):
     """The app on a real port, registered with localstripe to receive its webhooks."""
     with serving(app) as base_url:
-        registered = requests.post(
-            f"{localstripe}/_config/webhooks/yumroad",
-            data={"url": f"{base_url}/webhooks/stripe", "secret": WEBHOOK_SECRET},
-            timeout=5,
-        )
-        registered.raise_for_status()
+        send_webhooks_to(localstripe, base_url)
         yield base_url
-
-
-def stripe_api(localstripe: str, method: str, path: str, **data) -> dict:
-    response = requests.request(method, f"{localstripe}/v1/{path}", auth=(SECRET_KEY, ""), data=data, timeout=5)
-    return response.json()
-
-
-def pay_with_card(localstripe: str, payment_intent: str, card_number: str) -> dict:
-    """What Stripe.js does in the buyer's browser: attach a card to the PaymentIntent and confirm it."""
-    method = stripe_api(
-        localstripe,
-        "POST",
-        "payment_methods",
-        type="card",
-        **{"card[number]": card_number, "card[exp_month]": "12", "card[exp_year]": "2034", "card[cvc]": "123"},
-    )
-    stripe_api(localstripe, "POST", f"payment_intents/{payment_intent}", payment_method=method["id"])
-    return stripe_api(localstripe, "POST", f"payment_intents/{payment_intent}/confirm")
 
 
 def buy(client, product) -> Order:

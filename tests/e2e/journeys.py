@@ -1,0 +1,98 @@
+"""Steps that several browser journeys share, written as a person does them: by labels and buttons."""
+
+import re
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+from tests.factories import PASSWORD
+from tests.images import image_file
+
+
+def unfold_the_menu(page: Page) -> None:
+    """On a phone the navigation bar is folded behind its Menu button: open it (with or without scripts)."""
+    menu = page.get_by_role("button", name="Menu")
+    if menu.is_visible() and menu.get_attribute("aria-expanded") != "true":
+        menu.click()
+        expect(page.get_by_role("link", name="Products", exact=True)).to_be_visible()
+
+
+def sign_up(page: Page, look, email: str, store_name: str) -> None:
+    page.goto("/")
+    look(page, "landing")
+    page.get_by_role("link", name="Start selling").first.click()
+    look(page, "sign-up")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Confirm password").fill(PASSWORD)
+    page.get_by_label("Store name").fill(store_name)
+    page.get_by_role("button", name=re.compile("sign up|create", re.IGNORECASE)).click()
+    look(page, "signed-up")
+    unfold_the_menu(page)
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+
+
+def log_in(page: Page, look, email: str) -> None:
+    page.goto("/login")
+    look(page, "log-in")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    look(page, "logged-in")
+    unfold_the_menu(page)
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+
+
+def create_product(page: Page, look, folder: Path, name: str, price: str) -> None:
+    """From anywhere logged in: the new-product form, with a picture and the file sold."""
+    picture = folder / "cover.png"
+    picture.write_bytes(image_file(size=(800, 600)).getvalue())
+    goods = folder / "brushes.zip"
+    goods.write_bytes(b"PK\x03\x04" + b"brush data " * 1000)
+    page.get_by_role("link", name="New product").click()
+    look(page, "product-new")
+    page.get_by_label("Name", exact=True).fill(name)
+    page.get_by_label("Description").fill(f"{name}: everything you need, in one download.")
+    page.get_by_label("Price (USD)", exact=True).fill(price)
+    page.get_by_label("Picture", exact=True).set_input_files(picture)
+    page.get_by_label("File to sell").set_input_files(goods)
+    page.get_by_role("button", name="Create product").click()
+    look(page, "product-created")
+
+
+SUCCEEDING_CARD = "4242 4242 4242 4242"
+DECLINED_CARD = "4000 0000 0000 0002"
+
+
+def find_by_search(page: Page, look, words: str, product_name: str) -> None:
+    """From the landing page, search with the navigation bar's box and open the product found."""
+    page.goto("/")
+    look(page, "landing")
+    unfold_the_menu(page)
+    search = page.get_by_role("searchbox", name="Search products")
+    search.fill(words)
+    search.press("Enter")
+    look(page, "search-results")
+    page.get_by_role("link", name=product_name).first.click()
+    look(page, "product")
+
+
+def buy(page: Page, look, card: str, email: str | None = None) -> None:
+    """On a product page: the buy box, then the test-mode payment form."""
+    if email:
+        page.get_by_label("Email").last.fill(email)
+    page.get_by_role("button", name="Buy for").click()
+    look(page, "pay")
+    page.get_by_label("Card number").fill(card)
+    page.get_by_role("button", name="Pay").click()
+    look(page, "paid" if card == SUCCEEDING_CARD else "declined")
+
+
+def download_from(page: Page, link) -> bytes:
+    """Click a download link (a locator), or open one from an email (a URL): the file's bytes."""
+    with page.expect_download() as downloading:
+        if isinstance(link, str):
+            page.evaluate("url => { window.location.href = url; }", link)
+        else:
+            link.click()
+    return Path(downloading.value.path()).read_bytes()

@@ -1,0 +1,80 @@
+"""Every other page, empty or refusing, checked by axe-core on a desktop and a phone; and the keyboard."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import CREATOR, PHONE
+from tests.e2e.journeys import log_in
+from tests.factories import StoreFactory
+
+WINDOWS = pytest.mark.parametrize("window", [{}, PHONE], ids=["desktop", "phone"])
+
+
+@WINDOWS
+def test_the_pages_a_visitor_reaches(open_browser, look, listed_product, window):
+    page = open_browser(**window)
+    for path, name, status in [
+        ("/stores", "stores", 200),
+        (f"/store/{listed_product['store_id']}", "store", 200),
+        ("/product/?q=nothing+like+this", "search-without-results", 200),
+        ("/download/fresh-links", "fresh-links", 200),
+        ("/product/999999", "not-found", 404),
+        ("/dashboard", "log-in-first", 200),
+    ]:
+        response = page.goto(path)
+        look(page, name)
+        assert response.status == status, path
+
+    page.goto("/login")
+    page.get_by_role("button", name="Log in").click()
+    look(page, "log-in-refused")
+    expect(page.get_by_text("Enter your email address.")).to_be_visible()
+
+    page.goto("/register")
+    page.get_by_label("Email").fill("not an email")
+    page.get_by_role("button", name="Create").click()
+    look(page, "sign-up-refused")
+    expect(page.get_by_label("Email")).to_have_value("not an email")
+
+
+@WINDOWS
+def test_the_pages_a_new_creator_works_on(app, open_browser, look, window):
+    with app.app_context():
+        store_id = StoreFactory(name="Empty Shelf", user__email=CREATOR).id
+    page = open_browser(**window)
+    log_in(page, look, CREATOR)
+    for path, name in [
+        ("/dashboard", "dashboard-without-sales"),
+        (f"/store/{store_id}", "store-without-products"),
+        (f"/store/{store_id}/sales", "sales-without-orders"),
+        (f"/store/{store_id}/discounts", "discounts-without-codes"),
+        ("/library", "library-without-purchases"),
+        ("/product/new", "product-new"),
+    ]:
+        assert page.goto(path).status == 200, path
+        look(page, name)
+
+    page.get_by_role("button", name="Create product").click()
+    look(page, "product-refused")
+    expect(page.locator(".invalid-feedback").first).to_be_visible()
+
+
+def test_the_keyboard_reaches_the_content_first_and_shows_where_it_is(page: Page, look, listed_product):
+    page.goto("/")
+    look(page, "landing")
+
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to content")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()
+    assert _focus_ring(page) != "none", "the focused link shows no outline"
+
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    focused_inside_main = page.evaluate("document.activeElement.closest('main') !== null")
+    assert focused_inside_main, "after the skip link, Tab goes into the page's content"
+    assert _focus_ring(page) != "none"
+
+
+def _focus_ring(page: Page) -> str:
+    return page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
