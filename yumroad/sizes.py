@@ -3,13 +3,18 @@
 import os
 from typing import IO
 
+UNITS = (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024))
+
 
 def format_size(size: int) -> str:
-    """Return a size in bytes for people: 5242880 -> '5 MB', 1536 -> '1.5 KB'."""
-    for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
+    """Return a size in bytes for people: 5242880 -> '5 MB', 1536 -> '1.5 KB', 1 -> '1 byte'.
+
+    static/js/upload-progress.js shows sizes the same way while a file uploads.
+    """
+    for unit, scale in UNITS:
         if size >= scale:
             return f"{size / scale:.1f}".removesuffix(".0") + f" {unit}"
-    return f"{size} bytes"
+    return "1 byte" if size == 1 else f"{size} bytes"
 
 
 def check_upload_size(stream: IO[bytes], max_size: int, error: type[ValueError], what: str) -> None:
