@@ -17,6 +17,11 @@ def format_size(size: int) -> str:
     return "1 byte" if size == 1 else f"{size} bytes"
 
 
+def too_large(what: str, max_size: int) -> str:
+    """The message for an upload over the limit: 'The file must be at most 100 MB.'"""
+    return f"The {what} must be at most {format_size(max_size)}."
+
+
 def check_upload_size(stream: IO[bytes], max_size: int, error: type[ValueError], what: str) -> None:
     """Raise `error` if an upload is empty or larger than `max_size`, without reading it."""
     stream.seek(0, os.SEEK_END)
@@ -25,4 +30,4 @@ def check_upload_size(stream: IO[bytes], max_size: int, error: type[ValueError],
     if size == 0:
         raise error(f"The {what} is empty.")
     if size > max_size:
-        raise error(f"The {what} must be at most {format_size(max_size)}.")
+        raise error(too_large(what, max_size))
