@@ -98,10 +98,10 @@ def register_blueprints(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from yumroad.sizes import format_size
-    from yumroad.templating import format_date, highlight, hours, money, picture_url
+    from yumroad.templating import format_date, highlight, hours, money, picture_url, time_ago, timestamp
 
     app.add_template_global(picture_url)
-    for template_filter in (format_date, format_size, highlight, hours, money):
+    for template_filter in (format_date, format_size, highlight, hours, money, time_ago, timestamp):
         app.add_template_filter(template_filter)
 
 
