@@ -73,6 +73,14 @@ def time_ago(moment: datetime | None) -> Markup:
     return _time_element(moment, relative_time(moment), title=format_date_and_time(moment))
 
 
+def summary(text: str | None, length: int = 160) -> str:
+    """Plain text on one line, cut at a word to at most `length` characters: for meta descriptions."""
+    flat = " ".join((text or "").split())
+    if len(flat) <= length:
+        return flat
+    return flat[: length - 1].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
+
+
 def hours(seconds: int) -> int:
     """Whole hours in a number of seconds, for "the link works for 24 hours"."""
     return round(seconds / 3600)
