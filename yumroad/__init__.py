@@ -97,11 +97,15 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
+    from yumroad.money import decimal_amount
     from yumroad.sizes import format_size
-    from yumroad.templating import format_date, highlight, hours, money, picture_url
+    from yumroad.templating import format_date, highlight, hours, money, picture_url, summary, time_ago, timestamp
+    from yumroad.urls import public_url, public_url_for
 
-    app.add_template_global(picture_url)
-    for template_filter in (format_date, format_size, highlight, hours, money):
+    for template_global in (picture_url, public_url, public_url_for):
+        app.add_template_global(template_global)
+    template_filters = (decimal_amount, format_date, format_size, highlight, hours, money, summary, time_ago, timestamp)
+    for template_filter in template_filters:
         app.add_template_filter(template_filter)
 
 

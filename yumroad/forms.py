@@ -1,4 +1,10 @@
-"""Form pieces shared by the feature packages."""
+"""Form pieces shared by the feature packages.
+
+Each field's rules are written once, in its validators; WTForms renders the HTML constraint attributes
+they imply (DataRequired: required, Length: maxlength, NumberRange: min and max), so that the browser
+checks first, and the server's messages have the last word. Validators of our own declare theirs in
+`field_flags`.
+"""
 
 from collections.abc import Callable
 from typing import Any
@@ -6,8 +12,8 @@ from typing import Any
 from wtforms import EmailField, Field, Form, StringField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, Email, Length
 
-from yumroad.models import clean_name
-from yumroad.money import format_price_for_input, parse_price
+from yumroad.models import EMAIL_MAX_LENGTH, NAME_MIN_LENGTH, clean_name
+from yumroad.money import PRICE_INPUT_PATTERN, format_price_for_input, parse_price
 
 
 def strip_filter(value: Any) -> Any:
@@ -16,10 +22,14 @@ def strip_filter(value: Any) -> Any:
 
 
 class Rule:
-    """A WTForms validator that applies a rule written once elsewhere (it raises ValueError)."""
+    """A WTForms validator that applies a rule written once elsewhere (it raises ValueError).
 
-    def __init__(self, rule: Callable[[Any], object]) -> None:
+    `field_flags` are the HTML constraints the rule implies, e.g. required=True, maxlength=80.
+    """
+
+    def __init__(self, rule: Callable[[Any], object], **field_flags: Any) -> None:
         self.rule = rule
+        self.field_flags = field_flags
 
     def __call__(self, form: Form, field: Field) -> None:
         try:
@@ -30,9 +40,10 @@ class Rule:
 
 def name_field(label: str, max_length: int, **options: Any) -> StringField:
     """A store or product name, checked by the same rule as the model's."""
-    return StringField(
-        label, filters=[strip_filter], validators=[Rule(lambda name: clean_name(name, max_length))], **options
+    rule = Rule(
+        lambda name: clean_name(name, max_length), required=True, minlength=NAME_MIN_LENGTH, maxlength=max_length
     )
+    return StringField(label, filters=[strip_filter], validators=[rule], **options)
 
 
 def description_field(max_length: int, help_text: str) -> TextAreaField:
@@ -53,6 +64,7 @@ def email_field(label: str, required_message: str = "Enter your email address.",
             DataRequired(required_message),
             # email-validator also refuses addresses longer than the column's 254 characters.
             Email("Enter a valid email address, like you@example.com.", allow_smtputf8=False),
+            Length(max=EMAIL_MAX_LENGTH, message=f"Use at most {EMAIL_MAX_LENGTH} characters."),
         ],
         **options,
     )
@@ -62,8 +74,12 @@ class PriceField(StringField):
     """A price typed in dollars ('12.50'); its data is the amount in cents (None if optional and blank)."""
 
     def __init__(self, *args: Any, required: bool = True, **kwargs: Any) -> None:
+        kwargs.setdefault("render_kw", {"inputmode": "decimal"})
         super().__init__(*args, **kwargs)
         self.required = required
+        # parse_price's rule, for the browser: rendered as `required` and `pattern`.
+        self.flags.required = required
+        self.flags.pattern = PRICE_INPUT_PATTERN
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         self.data = None

@@ -14,7 +14,10 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from yumroad.sizes import check_upload_size
 
-ACCEPTED_FORMATS = ["GIF", "JPEG", "PNG", "WEBP"]
+# The formats accepted, with their media types (for the file field's `accept` attribute).
+ACCEPTED = {"GIF": "image/gif", "JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+ACCEPTED_FORMATS = list(ACCEPTED)
+ACCEPTED_MEDIA_TYPES = ",".join(ACCEPTED.values())
 MAX_PIXELS = 24_000_000  # a 6000 x 4000 camera photo; decoding one takes about 100 MB
 FULL_SIZE = (1600, 1600)
 CARD_SIZE = (640, 640)

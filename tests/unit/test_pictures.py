@@ -81,7 +81,18 @@ def test_accepts_a_picture_at_the_pixel_limit():
 
 
 @pytest.mark.parametrize(
-    ("size", "shown"), [(5 * 1024 * 1024, "5 MB"), (1536 * 1024, "1.5 MB"), (1024, "1 KB"), (900, "900 bytes")]
+    ("size", "shown"),
+    [
+        (5 * 1024 * 1024, "5 MB"),
+        (1536 * 1024, "1.5 MB"),
+        (1024, "1 KB"),
+        (900, "900 bytes"),
+        (1, "1 byte"),
+        (0, "0 bytes"),
+        (3 * 1024**3 // 2, "1.5 GB"),
+        (200 * 1024**3, "200 GB"),
+        (1024**2 - 1, "1024 KB"),
+    ],
 )
 def test_sizes_are_shown_for_people(size, shown):
     assert format_size(size) == shown

@@ -14,7 +14,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from yumroad.extensions import db
 from yumroad.models import Order, OrderStatus, Product, Store, utc_now
-from yumroad.money import format_price_for_input
+from yumroad.money import decimal_amount
 
 PERIODS = {"7 days": 7, "30 days": 30, "365 days": 365}
 CHART_DAYS = 30
@@ -139,7 +139,7 @@ def sales_csv(store: Store) -> Iterator[str]:
                 order.paid_at.isoformat(),
                 order.product.name,
                 order.buyer_email,
-                format_price_for_input(order.amount_cents),
+                decimal_amount(order.amount_cents, order.currency),
                 order.currency,
                 order.discount_code.code if order.discount_code else "",
             ]

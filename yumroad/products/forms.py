@@ -1,3 +1,5 @@
+from typing import Any
+
 from flask import current_app
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -5,9 +7,10 @@ from wtforms import BooleanField, Field, Form, ValidationError
 
 from yumroad.forms import PriceField, description_field, name_field
 from yumroad.models import PRODUCT_NAME_MAX_LENGTH
-from yumroad.pictures import InvalidPicture, check_picture
+from yumroad.pictures import ACCEPTED_MEDIA_TYPES, InvalidPicture, check_picture
 from yumroad.product_files import InvalidProductFile, check_product_file
 from yumroad.products.services import ProductDetails, Upload
+from yumroad.sizes import format_size, too_large
 
 DESCRIPTION_MAX_LENGTH = 10_000
 
@@ -42,6 +45,7 @@ class ProductForm(FlaskForm):
         "Picture",
         validators=[valid_picture],
         description="Optional. A JPEG, PNG, WebP or GIF picture; we resize it for you.",
+        render_kw={"accept": ACCEPTED_MEDIA_TYPES},
     )
     remove_picture = BooleanField("Remove the current picture")
     file = FileField(
@@ -49,6 +53,22 @@ class ProductForm(FlaskForm):
         validators=[valid_product_file],
         description="What buyers download after paying: a PDF, a ZIP, audio, anything.",
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The size limits are settings: say them next to the fields, and give them to upload-progress.js,
+        # which refuses a file too large before sending it, with the server's own message.
+        for field, setting, what in (
+            (self.picture, "MAX_PICTURE_SIZE", "picture"),
+            (self.file, "MAX_PRODUCT_FILE_SIZE", "file"),
+        ):
+            limit = current_app.config[setting]
+            field.description = f"{field.description} Up to {format_size(limit)}."
+            field.render_kw = {
+                **(field.render_kw or {}),
+                "data-max-size": limit,
+                "data-max-size-message": too_large(what, limit),
+            }
 
     def validate_suggested_price(self, field: Field) -> None:
         if field.data is not None and self.price.data is not None and field.data < self.price.data:
