@@ -26,15 +26,23 @@ def test_the_pages_a_visitor_reaches(open_browser, look, listed_product, window)
         assert response.status == status, path
 
     page.goto("/login")
+    page.get_by_label("Email").fill("nobody@example.com")
+    page.get_by_label("Password").fill("not the password")
     page.get_by_role("button", name="Log in").click()
-    look(page, "log-in-refused")
-    expect(page.get_by_text("Enter your email address.")).to_be_visible()
+    look(page, "log-in-refused")  # by the server
+    expect(page.get_by_text("Wrong email or password.")).to_be_visible()
+    expect(page.get_by_label("Email")).to_have_value("nobody@example.com")
 
     page.goto("/register")
+    look(page, "sign-up")
     page.get_by_label("Email").fill("not an email")
     page.get_by_role("button", name="Create").click()
-    look(page, "sign-up-refused")
-    expect(page.get_by_label("Email")).to_have_value("not an email")
+    look(page, "sign-up-checked")  # by the browser, before anything is sent
+    email = page.get_by_label("Email")
+    expect(email).to_have_attribute("aria-invalid", "true")
+    expect(email).to_have_value("not an email")
+    message_id = email.get_attribute("aria-describedby").split()[0]
+    expect(page.locator(f"[id='{message_id}']")).not_to_be_empty()
 
 
 @WINDOWS
@@ -55,8 +63,16 @@ def test_the_pages_a_new_creator_works_on(app, open_browser, look, window):
         look(page, name)
 
     page.get_by_role("button", name="Create product").click()
-    look(page, "product-refused")
-    expect(page.locator(".invalid-feedback").first).to_be_visible()
+    look(page, "product-checked")  # by the browser: nothing is sent
+    expect(page.get_by_label("Name", exact=True)).to_have_attribute("aria-invalid", "true")
+
+    page.get_by_label("Name", exact=True).fill("Risograph Zine")
+    page.get_by_label("Price (USD)", exact=True).fill("12.50")
+    page.get_by_label("Suggested price (USD)").fill("5")
+    page.get_by_role("button", name="Create product").click()
+    look(page, "product-refused")  # by the server, which alone compares the two prices
+    expect(page.get_by_text("The suggested price cannot be below the price.")).to_be_visible()
+    expect(page.get_by_label("Name", exact=True)).to_have_value("Risograph Zine")
 
 
 def test_the_keyboard_reaches_the_content_first_and_shows_where_it_is(page: Page, look, listed_product):
