@@ -43,8 +43,11 @@ def log_in(page: Page, look, email: str) -> None:
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 
-def create_product(page: Page, look, folder: Path, name: str, price: str) -> None:
-    """From anywhere logged in: the new-product form, with a picture and the file sold."""
+def create_product(page: Page, look, folder: Path, name: str, price: str) -> str:
+    """From anywhere logged in: the new-product form, with a picture and the file sold.
+
+    Returns how the browser sent it: "xhr" (with the upload's progress shown) or "document" (a plain post).
+    """
     picture = folder / "cover.png"
     picture.write_bytes(image_file(size=(800, 600)).getvalue())
     goods = folder / "brushes.zip"
@@ -56,8 +59,11 @@ def create_product(page: Page, look, folder: Path, name: str, price: str) -> Non
     page.get_by_label("Price (USD)", exact=True).fill(price)
     page.get_by_label("Picture", exact=True).set_input_files(picture)
     page.get_by_label("File to sell").set_input_files(goods)
-    page.get_by_role("button", name="Create product").click()
+    with page.expect_request(lambda request: request.method == "POST") as sending:
+        page.get_by_role("button", name="Create product").click()
     look(page, "product-created")
+    expect(page.get_by_text(f"“{name}” is")).to_be_visible()  # the flashed message survives either way
+    return sending.value.resource_type
 
 
 SUCCEEDING_CARD = "4242 4242 4242 4242"
@@ -77,14 +83,33 @@ def find_by_search(page: Page, look, words: str, product_name: str) -> None:
     look(page, "product")
 
 
-def buy(page: Page, look, card: str, email: str | None = None) -> None:
+def buy(page: Page, look, card: str, email: str | None = None, *, scripts: bool = True) -> None:
     """On a product page: the buy box, then the test-mode payment form."""
     if email:
         page.get_by_label("Email").last.fill(email)
     page.get_by_role("button", name="Buy for").click()
     look(page, "pay")
     page.get_by_label("Card number").fill(card)
-    page.get_by_role("button", name="Pay").click()
+    if scripts:
+        # Read the buttons the moment the form is sent (a listener that runs after the page's own):
+        # a second click while the payment is on its way finds them disabled.
+        page.evaluate(
+            """() => {
+                const form = document.querySelector("form[data-disable-on-submit]");
+                form.addEventListener("submit", () => console.log("sending: " + JSON.stringify(
+                    [...form.querySelectorAll("button[type=submit]")].map(b => [b.disabled, b.textContent.trim()])
+                )));
+            }"""
+        )
+        with (
+            page.expect_event("load"),
+            page.expect_console_message(lambda message: message.text.startswith("sending: ")) as sending,
+        ):
+            page.get_by_role("button", name="Pay").click()
+        assert sending.value.text == 'sending: [[true,"Paying…"]]'
+    else:
+        with page.expect_event("load"):
+            page.get_by_role("button", name="Pay").click()
     look(page, "paid" if card == SUCCEEDING_CARD else "declined")
 
 

@@ -30,6 +30,10 @@ def test_a_guest_finds_buys_and_downloads_a_product(app, open_browser, look, lis
     look(page, "product-again")
     buy(page, look, email=GUEST, card=DECLINED_CARD)
     expect(page.get_by_text("Your card was declined. Try another card.")).to_be_visible()
+    expect(page.get_by_text("The last payment was declined")).to_have_count(0)  # said once, by the card
+    page.goto(page.url)
+    look(page, "declined-order-again")
+    expect(page.get_by_text("The last payment was declined. You can try again.")).to_be_visible()
     assert len(emails_to(app, GUEST)) == 1, "a declined payment sends no receipt"
 
 

@@ -26,7 +26,7 @@ def test_a_creator_signs_up_edits_the_store_and_publishes_a_product(page: Page, 
     look(page, "store-saved")
     expect(page.get_by_text("Brushes and textures for digital painters.")).to_be_visible()
 
-    create_product(page, look, tmp_path, "Watercolour Brush Pack", "12.50")
+    assert create_product(page, look, tmp_path, "Watercolour Brush Pack", "12.50") == "xhr"  # with its progress
     expect(page.get_by_role("img", name="Picture of Watercolour Brush Pack")).to_be_visible()
     expect(page.get_by_text("Draft", exact=True)).to_be_visible()
     page.get_by_role("button", name="Publish").click()

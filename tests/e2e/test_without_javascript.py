@@ -13,7 +13,7 @@ def page(open_browser):
 
 def test_a_creator_publishes_without_javascript(page, look, tmp_path):
     sign_up(page, look, "maker@example.com", "Plain HTML Press")
-    create_product(page, look, tmp_path, "Letterpress Alphabet", "4")
+    assert create_product(page, look, tmp_path, "Letterpress Alphabet", "4") == "document"
     page.get_by_role("button", name="Publish").click()
     look(page, "published")
     expect(page.get_by_text("Published", exact=True)).to_be_visible()
@@ -21,6 +21,6 @@ def test_a_creator_publishes_without_javascript(page, look, tmp_path):
 
 def test_a_guest_buys_and_downloads_without_javascript(page, look, listed_product):
     find_by_search(page, look, "watercolour", listed_product["name"])
-    buy(page, look, email="guest@example.com", card=SUCCEEDING_CARD)
+    buy(page, look, email="guest@example.com", card=SUCCEEDING_CARD, scripts=False)
     expect(page.get_by_role("heading", name="Thank you!")).to_be_visible()
     assert download_from(page, page.get_by_role("link", name="Download goods.zip")).startswith(b"PK")
