@@ -10,6 +10,7 @@ from tests import postgres
 from tests.apps import drop_everything, make_app
 from tests.browser import submit_form
 from tests.factories import PASSWORD, StoreFactory
+from tests.servers import localstripe_server
 from yumroad.extensions import db
 from yumroad.models import User
 
@@ -19,6 +20,13 @@ def _postgres_database() -> Iterator[None]:
     """With TEST_DATABASE_URL, drop the session's own database at the end (tests/postgres.py)."""
     yield
     postgres.drop_session_database()
+
+
+@pytest.fixture(scope="session")
+def localstripe() -> Iterator[str]:
+    """localstripe, a fake Stripe server, in its own process for the session: its base URL."""
+    with localstripe_server() as base_url:
+        yield base_url
 
 
 @pytest.fixture

@@ -15,16 +15,9 @@ from tests.database import all_rows
 from tests.e2e.journeys import find_by_search
 from tests.localstripe import attach_card, send_webhooks_to, stripe_api, stripe_settings
 from tests.mailbox import emails_to
-from tests.servers import localstripe_server
 from yumroad.models import Order, OrderStatus
 
 CARD_ASKING_FOR_3D_SECURE = "4000002760003184"
-
-
-@pytest.fixture(scope="module")
-def localstripe():
-    with localstripe_server() as base_url:
-        yield base_url
 
 
 @pytest.fixture

@@ -16,15 +16,9 @@ from tests.database import all_rows
 from tests.factories import sellable_product
 from tests.localstripe import pay_with_card, send_webhooks_to, stripe_api, stripe_settings
 from tests.mailbox import emails_to
-from tests.servers import localstripe_server, serving, wait_until
+from tests.servers import serving, wait_until
 from tests.stripe_events import payment_event, signed
 from yumroad.models import Order, OrderStatus
-
-
-@pytest.fixture(scope="module")
-def localstripe():
-    with localstripe_server() as base_url:
-        yield base_url
 
 
 @pytest.fixture
