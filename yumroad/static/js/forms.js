@@ -32,38 +32,52 @@
         (field.closest(".form-check") || field).insertAdjacentElement("afterend", box);
       }
     }
-    var described = (field.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
-    if (described.indexOf(id) === -1) {
-      field.setAttribute("aria-describedby", [id].concat(described).join(" "));
-    }
     return box;
+  }
+
+  // A radio button speaks for its whole group: they share one message and one state.
+  function membersOf(field) {
+    if (field.type !== "radio" || !field.form) {
+      return [field];
+    }
+    return field.form.querySelectorAll('input[type=radio][name="' + field.name + '"]');
   }
 
   function showMessage(field) {
     if (!field.id) {
       return;
     }
-    messageBox(field).textContent = field.validationMessage;
-    field.setAttribute("aria-invalid", "true");
-    field.classList.add("is-invalid");
+    var box = messageBox(field);
+    box.textContent = field.validationMessage;
+    box.dataset.client = ""; // the browser's now, even if the server wrote it: cleared once fixed
+    membersOf(field).forEach(function (member) {
+      member.setAttribute("aria-invalid", "true");
+      member.classList.add("is-invalid");
+      var described = (member.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+      if (described.indexOf(box.id) === -1) {
+        member.setAttribute("aria-describedby", [box.id].concat(described).join(" "));
+      }
+    });
   }
 
   function clearMessage(field) {
     var box = document.getElementById(messageId(field));
     if (!box || !("client" in box.dataset) || !field.validity.valid) {
-      return; // a message from the server stays until the form is sent again
+      return; // a message from the server stays until the form is sent again, or the field is edited
     }
     box.remove();
-    field.removeAttribute("aria-invalid");
-    field.classList.remove("is-invalid");
-    var described = (field.getAttribute("aria-describedby") || "").split(" ").filter(function (id) {
-      return id && id !== box.id;
+    membersOf(field).forEach(function (member) {
+      member.removeAttribute("aria-invalid");
+      member.classList.remove("is-invalid");
+      var described = (member.getAttribute("aria-describedby") || "").split(" ").filter(function (id) {
+        return id && id !== box.id;
+      });
+      if (described.length) {
+        member.setAttribute("aria-describedby", described.join(" "));
+      } else {
+        member.removeAttribute("aria-describedby");
+      }
     });
-    if (described.length) {
-      field.setAttribute("aria-describedby", described.join(" "));
-    } else {
-      field.removeAttribute("aria-describedby");
-    }
   }
 
   function checkFields(form) {
