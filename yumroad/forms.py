@@ -13,7 +13,7 @@ from wtforms import EmailField, Field, Form, StringField, TextAreaField, Validat
 from wtforms.validators import DataRequired, Email, Length
 
 from yumroad.models import EMAIL_MAX_LENGTH, NAME_MIN_LENGTH, clean_name
-from yumroad.money import PRICE_INPUT_PATTERN, format_price_for_input, parse_price
+from yumroad.money import PRICE_INPUT_PATTERN, PRICE_MESSAGE, format_price_for_input, parse_price
 
 
 def strip_filter(value: Any) -> Any:
@@ -74,7 +74,8 @@ class PriceField(StringField):
     """A price typed in dollars ('12.50'); its data is the amount in cents (None if optional and blank)."""
 
     def __init__(self, *args: Any, required: bool = True, **kwargs: Any) -> None:
-        kwargs.setdefault("render_kw", {"inputmode": "decimal"})
+        # The browser shows parse_price's own words when the pattern refuses a price (static/js/forms.js).
+        kwargs.setdefault("render_kw", {"inputmode": "decimal", "data-pattern-message": PRICE_MESSAGE})
         super().__init__(*args, **kwargs)
         self.required = required
         # parse_price's rule, for the browser: rendered as `required` and `pattern`.

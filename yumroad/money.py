@@ -25,7 +25,8 @@ CURRENCIES = {
 AMOUNT_PATTERN = r"(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d{0,2})?"
 _AMOUNT = re.compile(f"^{AMOUNT_PATTERN}$", re.ASCII)
 # What the browser checks before sending (HTML `pattern`, matched whole): the same, with a $ and spaces.
-PRICE_INPUT_PATTERN = rf"\s*\$?\s*{AMOUNT_PATTERN}\s*"
+PRICE_INPUT_PATTERN = rf"(?=.*\d)\s*\$?\s*{AMOUNT_PATTERN}\s*"  # at least one digit
+PRICE_MESSAGE = "Enter a price such as 12.50: digits, with at most two decimals."
 
 
 def _currency(code: str) -> Currency:
@@ -37,7 +38,7 @@ def parse_price(text: str | None) -> int:
     """Return the cents in a dollar amount such as '12.50', '$1,200' or '0'; raise ValueError."""
     cleaned = (text or "").strip().removeprefix("$").strip()
     if not cleaned or cleaned == "." or not _AMOUNT.match(cleaned):
-        raise ValueError("Enter a price such as 12.50: digits, with at most two decimals.")
+        raise ValueError(PRICE_MESSAGE)
     cents = int(Decimal(cleaned.replace(",", "")) * 100)
     if cents > MAX_PRICE_CENTS:
         raise ValueError(f"The price can be at most {format_money(MAX_PRICE_CENTS)}.")

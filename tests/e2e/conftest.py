@@ -9,8 +9,8 @@ import itertools
 import json
 import os
 import re
-import shutil
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +26,7 @@ from yumroad.pictures import save_picture
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 # Headless, and quiet: this machine's network is closed, so Chromium must not try to phone home.
-CHROMIUM_FLAGS = [
-    "--headless",
+CHROMIUM_FLAGS = [  # and --headless, which Playwright adds itself unless pytest is given --headed
     "--no-sandbox",
     "--disable-gpu",
     "--disable-background-networking",
@@ -73,8 +72,9 @@ def axe_source() -> str:
 @pytest.fixture(scope="session", autouse=True)
 def _axe_report_file() -> Iterator[None]:
     """Write every page's axe result (all impacts, not just the blocking ones) for reviewers."""
-    shutil.rmtree(SCREENSHOTS, ignore_errors=True)  # only this run's pages
-    SCREENSHOTS.mkdir(parents=True)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for old in [*SCREENSHOTS.glob("*.png"), SCREENSHOTS / "axe-report.json"]:  # only this run's pages
+        old.unlink(missing_ok=True)
     yield
     if _axe_report:
         (SCREENSHOTS / "axe-report.json").write_text(json.dumps(_axe_report, indent=2))
@@ -96,24 +96,50 @@ def live_url(app: Flask) -> Iterator[str]:
         yield base_url
 
 
-@pytest.fixture
-def scriptless_windows() -> list[Page]:
-    """The windows opened with JavaScript off (axe-core cannot run in them)."""
-    return []
+@dataclass
+class Windows:
+    """What the test's browser windows did, noted from the moment each was opened."""
+
+    scriptless: list[Page] = field(default_factory=list)  # JavaScript off: axe-core cannot run in them
+    landed: list[str] = field(default_factory=list)  # every page a window showed
+    problems: list[str] = field(default_factory=list)  # script errors, refused resources (CSP included)
+    tolerated: list[re.Pattern] = field(default_factory=list)  # problems a test expects, and says why
+
+    def _problem(self, description: str) -> None:
+        if not any(pattern.search(description) for pattern in self.tolerated):
+            self.problems.append(description)
+
+    def watch(self, window: Page) -> None:
+        window.on("framenavigated", lambda frame: self._landed(window, frame))
+        window.on("pageerror", lambda error: self._problem(f"script error on {window.url}: {error.stack}"))
+        window.on("console", lambda message: self._console(window, message))
+
+    def _landed(self, window: Page, frame: Any) -> None:
+        if frame == window.main_frame and frame.url != "about:blank":
+            self.landed.append(_without_fragment(frame.url))
+
+    def _console(self, window: Page, message: Any) -> None:
+        # A page's own status (a 404 page, a 403 page) is the test's to check; anything else refused is not.
+        if message.type == "error" and message.location.get("url") != window.url:
+            self._problem(f"console error on {window.url}: {message.text} ({message.location.get('url')})")
 
 
 @pytest.fixture
-def open_browser(
-    new_context: Callable[..., BrowserContext], live_url: str, scriptless_windows: list[Page]
-) -> Callable[..., Page]:
+def windows() -> Windows:
+    return Windows()
+
+
+@pytest.fixture
+def open_browser(new_context: Callable[..., BrowserContext], live_url: str, windows: Windows) -> Callable[..., Page]:
     """Return a function that opens a new browser window (its own cookies) on the live app."""
 
     def opening(**options: Any) -> Page:
         context = new_context(base_url=live_url, **options)
         context.set_default_timeout(10_000)
         window = context.new_page()
+        windows.watch(window)
         if options.get("java_script_enabled") is False:
-            scriptless_windows.append(window)
+            windows.scriptless.append(window)
         return window
 
     return opening
@@ -126,44 +152,38 @@ def page(open_browser: Callable[..., Page]) -> Page:
 
 @pytest.fixture
 def look(
-    request: pytest.FixtureRequest, axe_source: str, open_browser: Callable[..., Page], scriptless_windows: list[Page]
+    request: pytest.FixtureRequest, axe_source: str, new_context: Callable[..., BrowserContext], windows: Windows
 ) -> Iterator[Callable[[Page, str], None]]:
-    """Return `look(page, name)`: check the page with axe-core, save a screenshot of it.
+    """Return `look(page, name)`: check the page with axe-core and for sideways scrolling, photograph it.
 
-    At the end of the test, every page any window landed on must have been looked at.
+    At the end of the test, every page any window landed on must have been looked at, and no page may
+    have had a script error or a refused resource.
     """
-    seen: list[tuple[Page, str]] = []
     looked_at: set[str] = set()
     shots = itertools.count(1)
     test_name = re.sub(r"[^\w.-]+", "-", request.node.name).strip("-")
 
     def looking(page: Page, name: str) -> None:
-        if not any(window is page for window, _ in seen):
-            page.on("framenavigated", lambda frame: _note_landing(page, frame, seen))
-            seen.append((page, _without_fragment(page.url)))
         page.wait_for_load_state()
-        if any(window is page for window in scriptless_windows):
+        if any(window is page for window in windows.scriptless):
             # axe-core needs scripts: check the very HTML this window got in one where they run.
-            checked = _copy_without_page_scripts(page, open_browser())
+            checked = _copy_without_page_scripts(page, new_context().new_page())
         else:
             checked = page
         violations = _axe_violations(checked, axe_source, name, test_name)
         if checked is not page:
             checked.context.close()
-        shot = SCREENSHOTS / f"{test_name}-{next(shots):02d}-{name}.png"
-        page.screenshot(path=str(shot), full_page=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{test_name}-{next(shots):02d}-{name}.png"), full_page=True)
         looked_at.add(_without_fragment(page.url))
         blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
         assert not blocking, f"axe on {name} ({page.url}):\n" + "\n".join(_describe(v) for v in blocking)
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"{name} ({page.url}) scrolls sideways by {overflow}px"
 
     yield looking
-    unchecked = {url for _, url in seen if url not in looked_at and url != "about:blank"}
+    unchecked = set(windows.landed) - looked_at
     assert not unchecked, f"pages shown but never looked at: {sorted(unchecked)}"
-
-
-def _note_landing(page: Page, frame: Any, seen: list[tuple[Page, str]]) -> None:
-    if frame == page.main_frame:
-        seen.append((page, _without_fragment(frame.url)))
+    assert not windows.problems, "\n".join(windows.problems)
 
 
 def _without_fragment(url: str) -> str:

@@ -61,6 +61,7 @@ def create_product(page: Page, look, folder: Path, name: str, price: str) -> str
     page.get_by_label("File to sell").set_input_files(goods)
     with page.expect_request(lambda request: request.method == "POST") as sending:
         page.get_by_role("button", name="Create product").click()
+    expect(page).to_have_url(re.compile(r"/product/\d+$"))  # the upload may still be on its way
     look(page, "product-created")
     expect(page.get_by_text(f"“{name}” is")).to_be_visible()  # the flashed message survives either way
     return sending.value.resource_type

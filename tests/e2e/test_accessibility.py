@@ -83,6 +83,11 @@ def test_the_keyboard_reaches_the_content_first_and_shows_where_it_is(page: Page
     skip = page.get_by_role("link", name="Skip to content")
     expect(skip).to_be_focused()
     expect(skip).to_be_in_viewport()
+    on_top = skip.evaluate(
+        "link => { const box = link.getBoundingClientRect();"
+        " return link.contains(document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2)); }"
+    )
+    assert on_top, "the focused skip link is hidden under something"
     assert _focus_ring(page) != "none", "the focused link shows no outline"
 
     page.keyboard.press("Enter")

@@ -33,6 +33,22 @@ def test_a_message_goes_once_the_field_is_fixed_even_one_the_server_wrote(app, p
     expect(page.locator(".invalid-feedback:visible")).to_have_count(0)
 
 
+def test_a_price_the_browser_refuses_is_explained_in_our_words(app, page: Page, look):
+    with app.app_context():
+        StoreFactory(user__email=CREATOR)
+    log_in(page, look, CREATOR)
+    page.goto("/product/new")
+    look(page, "product-new")
+    price = page.get_by_label("Price (USD)", exact=True)
+    for typed in ("abc", ".", "12.345", "-5"):
+        price.fill(typed)
+        price.blur()
+        message = page.locator(f"[id='{price.get_attribute('aria-describedby').split()[0]}']")
+        expect(message).to_have_text("Enter a price such as 12.50: digits, with at most two decimals.")
+    price.fill("12.50")
+    expect(price).not_to_have_attribute("aria-invalid", "true")  # gone while typing, before leaving
+
+
 def test_a_rating_group_is_marked_and_cleared_as_one(app, page: Page, look, listed_product):
     with app.app_context():
         reader = UserFactory(email="reader@example.com")

@@ -48,7 +48,8 @@
       return;
     }
     var box = messageBox(field);
-    box.textContent = field.validationMessage;
+    // Our own words where the field carries them (a price's pattern), else the browser's.
+    box.textContent = (field.validity.patternMismatch && field.dataset.patternMessage) || field.validationMessage;
     box.dataset.client = ""; // the browser's now, even if the server wrote it: cleared once fixed
     membersOf(field).forEach(function (member) {
       member.setAttribute("aria-invalid", "true");
@@ -148,6 +149,14 @@
         clearMessage(field);
       } else {
         showMessage(field); // as soon as a field is left with a value it cannot have
+      }
+    });
+    form.addEventListener("input", function (event) {
+      // A fixed field loses its message while it is typed in, not when it is left: leaving it is often
+      // a click on the button, and the page moving under the pointer would swallow that click.
+      var field = event.target;
+      if (field.willValidate && field.checkValidity()) {
+        clearMessage(field);
       }
     });
     form.addEventListener("yumroad:released", function () {
