@@ -40,6 +40,7 @@ $(CHROMIUM_PATH):
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium
 
 $(AXE): tests/e2e/package.json tests/e2e/package-lock.json
+	command -v npm >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q npm; }
 	npm ci --prefix tests/e2e --no-audit --no-fund --loglevel=error
 	touch $@
 

@@ -114,7 +114,7 @@ def _serving_settings_from_environment() -> dict[str, Any]:
     return {
         "RATELIMIT_ENABLED": os.environ.get("RATELIMIT_ENABLED", "true").lower() in ("1", "true", "yes"),
         "RATELIMIT_LOGIN": os.environ.get("RATELIMIT_LOGIN") or "10 per minute;50 per hour",
-        "RATELIMIT_REGISTER": os.environ.get("RATELIMIT_REGISTER") or "5 per minute;20 per hour",
+        "RATELIMIT_REGISTER": os.environ.get("RATELIMIT_REGISTER") or "10 per minute;30 per hour",
         "RATELIMIT_BUY": os.environ.get("RATELIMIT_BUY") or "20 per minute;200 per hour",
         "RATELIMIT_DOWNLOAD": os.environ.get("RATELIMIT_DOWNLOAD") or "30 per minute;300 per hour",
         "RATELIMIT_FRESH_LINKS": os.environ.get("RATELIMIT_FRESH_LINKS") or "5 per minute;20 per hour",

@@ -279,3 +279,11 @@ def test_only_the_browser_that_bought_sees_the_download_on_the_thank_you_page(ap
     html = page(stranger.get(done_page))
     assert not html.select("main a.btn[href*='/download/']")
     assert "We sent the receipt and the download link to guest@example.com" in html.text
+
+
+def test_the_buy_address_opened_again_is_the_product_page(client):
+    """A refused buy form (a wrong code) leaves /product/<id>/buy in the address bar: reloading it by
+    opening it again must not answer 405."""
+    product = sellable_product()
+
+    assert client.get(f"/product/{product.id}/buy").location == f"/product/{product.id}"

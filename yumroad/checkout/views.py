@@ -65,6 +65,12 @@ def buy(product_id: int) -> str | Response:
     return redirect(url_for(next_page, public_id=order.public_id))
 
 
+@bp.get("/product/<int:product_id>/buy")
+def buy_again(product_id: int) -> Response:
+    """A refused buy form leaves this address in the address bar: opened again, it is the product's page."""
+    return redirect(url_for("products.show", product_id=product_id))
+
+
 @bp.route("/checkout/<public_id>", methods=["GET", "POST"])
 def pay(public_id: str) -> str | Response:
     order = get_order(public_id)
