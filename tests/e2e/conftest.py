@@ -44,6 +44,13 @@ BLOCKING_IMPACTS = {"moderate", "serious", "critical"}
 CREATOR = "maker@example.com"
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 
+# Styles loaded and no transition under way (Bootstrap eases link colours in: a page written by a
+# script, such as the product form's upload, may still be easing when `load` has fired).
+STYLES_SETTLED = (
+    "() => [...document.querySelectorAll('link[rel=stylesheet]')].every(link => link.sheet)"
+    " && document.getAnimations().every(animation => animation.playState !== 'running')"
+)
+
 _axe_report: list[dict[str, Any]] = []
 
 
@@ -170,6 +177,7 @@ def look(
             checked = _copy_without_page_scripts(page, new_context().new_page())
         else:
             checked = page
+            page.wait_for_function(STYLES_SETTLED)
         violations = _axe_violations(checked, axe_source, name, test_name)
         if checked is not page:
             checked.context.close()
@@ -215,7 +223,7 @@ def _axe_violations(page: Page, axe_source: str, name: str, test_name: str) -> l
     result = page.evaluate(
         "async () => { const r = await axe.run(document, {resultTypes: ['violations']});"
         " return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
-        " targets: v.nodes.map(n => n.target.join(' ')), html: v.nodes.map(n => n.html.slice(0, 160))})); }"
+        " targets: v.nodes.map(n => n.target.join(' ')), html: v.nodes.map(n => n.html.slice(0, 160)), why: v.nodes.map(n => n.failureSummary)})); }"
     )
     _axe_report.append({"test": test_name, "page": name, "url": page.url, "violations": result})
     return result

@@ -1,11 +1,16 @@
 """Every other page, empty or refusing, checked by axe-core on a desktop and a phone; and the keyboard."""
 
+from datetime import timedelta
+
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import CREATOR, PHONE
 from tests.e2e.journeys import log_in
-from tests.factories import StoreFactory
+from tests.factories import StoreFactory, bought
+from yumroad.discounts.services import create_discount
+from yumroad.extensions import db
+from yumroad.models import Product, utc_now
 
 WINDOWS = pytest.mark.parametrize("window", [{}, PHONE], ids=["desktop", "phone"])
 
@@ -99,3 +104,28 @@ def test_the_keyboard_reaches_the_content_first_and_shows_where_it_is(page: Page
 
 def _focus_ring(page: Page) -> str:
     return page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+
+
+@WINDOWS
+def test_the_pages_of_a_selling_creator(app, open_browser, look, listed_product, window):
+    with app.app_context():
+        product = db.session.get(Product, listed_product["id"])
+        bought(product, email="fan.with.a.rather.long.address@example.com")
+        create_discount(product.store, "SPRINGTIMESALE", 20, None, product=product, max_uses=100)
+        create_discount(product.store, "HALF-OFF", None, 600, expires_at=utc_now() + timedelta(days=30))
+    page = open_browser(**window)
+    log_in(page, look, CREATOR)
+    for path, name in [
+        ("/dashboard", "dashboard"),
+        (f"/store/{listed_product['store_id']}/sales", "sales"),
+        (f"/store/{listed_product['store_id']}/discounts", "discounts"),
+        ("/library", "library-of-a-seller"),
+    ]:
+        assert page.goto(path).status == 200, path
+        look(page, name)
+    page.goto(f"/store/{listed_product['store_id']}/discounts")
+    page.get_by_text("Delete… SPRINGTIMESALE").click()
+    page.get_by_role("button", name="Yes, delete SPRINGTIMESALE").click()
+    look(page, "discount-deleted")
+    expect(page.get_by_role("cell", name="SPRINGTIMESALE")).to_have_count(0)
+    expect(page.get_by_role("cell", name="HALF-OFF")).to_be_visible()
