@@ -223,7 +223,8 @@ def _axe_violations(page: Page, axe_source: str, name: str, test_name: str) -> l
     result = page.evaluate(
         "async () => { const r = await axe.run(document, {resultTypes: ['violations']});"
         " return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
-        " targets: v.nodes.map(n => n.target.join(' ')), html: v.nodes.map(n => n.html.slice(0, 160)), why: v.nodes.map(n => n.failureSummary)})); }"
+        " targets: v.nodes.map(n => n.target.join(' ')), html: v.nodes.map(n => n.html.slice(0, 160)),"
+        " why: v.nodes.map(n => n.failureSummary)})); }"
     )
     _axe_report.append({"test": test_name, "page": name, "url": page.url, "violations": result})
     return result
