@@ -122,3 +122,10 @@ def download_from(page: Page, link) -> bytes:
         else:
             link.click()
     return Path(downloading.value.path()).read_bytes()
+
+
+def visit_each(page: Page, look, pages: dict[str, str]) -> None:
+    """Open each path (which must answer 200) and look at it under its name."""
+    for path, name in pages.items():
+        assert page.goto(path).status == 200, path
+        look(page, name)

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import CREATOR, PHONE
-from tests.e2e.journeys import log_in
+from tests.e2e.journeys import log_in, visit_each
 from tests.factories import StoreFactory, bought
 from yumroad.discounts.services import create_discount
 from yumroad.extensions import db
@@ -18,17 +18,19 @@ WINDOWS = pytest.mark.parametrize("window", [{}, PHONE], ids=["desktop", "phone"
 @WINDOWS
 def test_the_pages_a_visitor_reaches(open_browser, look, listed_product, window):
     page = open_browser(**window)
-    for path, name, status in [
-        ("/stores", "stores", 200),
-        (f"/store/{listed_product['store_id']}", "store", 200),
-        ("/product/?q=nothing+like+this", "search-without-results", 200),
-        ("/download/fresh-links", "fresh-links", 200),
-        ("/product/999999", "not-found", 404),
-        ("/dashboard", "log-in-first", 200),
-    ]:
-        response = page.goto(path)
-        look(page, name)
-        assert response.status == status, path
+    visit_each(
+        page,
+        look,
+        {
+            "/stores": "stores",
+            f"/store/{listed_product['store_id']}": "store",
+            "/product/?q=nothing+like+this": "search-without-results",
+            "/download/fresh-links": "fresh-links",
+            "/dashboard": "log-in-first",  # after the redirect to the log-in page
+        },
+    )
+    assert page.goto("/product/999999").status == 404
+    look(page, "not-found")
 
     page.goto("/login")
     page.get_by_label("Email").fill("nobody@example.com")
@@ -56,16 +58,18 @@ def test_the_pages_a_new_creator_works_on(app, open_browser, look, window):
         store_id = StoreFactory(name="Empty Shelf", user__email=CREATOR).id
     page = open_browser(**window)
     log_in(page, look, CREATOR)
-    for path, name in [
-        ("/dashboard", "dashboard-without-sales"),
-        (f"/store/{store_id}", "store-without-products"),
-        (f"/store/{store_id}/sales", "sales-without-orders"),
-        (f"/store/{store_id}/discounts", "discounts-without-codes"),
-        ("/library", "library-without-purchases"),
-        ("/product/new", "product-new"),
-    ]:
-        assert page.goto(path).status == 200, path
-        look(page, name)
+    visit_each(
+        page,
+        look,
+        {
+            "/dashboard": "dashboard-without-sales",
+            f"/store/{store_id}": "store-without-products",
+            f"/store/{store_id}/sales": "sales-without-orders",
+            f"/store/{store_id}/discounts": "discounts-without-codes",
+            "/library": "library-without-purchases",
+            "/product/new": "product-new",
+        },
+    )
 
     page.get_by_role("button", name="Create product").click()
     look(page, "product-checked")  # by the browser: nothing is sent
@@ -115,14 +119,12 @@ def test_the_pages_of_a_selling_creator(app, open_browser, look, listed_product,
         create_discount(product.store, "HALF-OFF", None, 600, expires_at=utc_now() + timedelta(days=30))
     page = open_browser(**window)
     log_in(page, look, CREATOR)
-    for path, name in [
-        ("/dashboard", "dashboard"),
-        (f"/store/{listed_product['store_id']}/sales", "sales"),
-        (f"/store/{listed_product['store_id']}/discounts", "discounts"),
-        ("/library", "library-of-a-seller"),
-    ]:
-        assert page.goto(path).status == 200, path
-        look(page, name)
+    store = f"/store/{listed_product['store_id']}"
+    visit_each(
+        page,
+        look,
+        {"/dashboard": "dashboard", f"{store}/sales": "sales", f"{store}/discounts": "codes", "/library": "library"},
+    )
     page.goto(f"/store/{listed_product['store_id']}/discounts")
     page.get_by_text("Delete… SPRINGTIMESALE").click()
     page.get_by_role("button", name="Yes, delete SPRINGTIMESALE").click()
