@@ -5,8 +5,7 @@ from dataclasses import dataclass
 from yumroad.dashboard.services import Day
 from yumroad.money import format_money
 
-WIDTH, HEIGHT = 720, 200
-LABEL_SPACE = 24
+WIDTH, HEIGHT = 720, 176  # the bars only: the page writes the labels under the drawing
 
 
 @dataclass(frozen=True)
@@ -32,15 +31,14 @@ class Chart:
 def revenue_chart(days: list[Day]) -> Chart:
     peak = max((day.revenue_cents for day in days), default=0)
     slot = WIDTH / max(len(days), 1)
-    drawable = HEIGHT - LABEL_SPACE
     bars = []
     for index, day in enumerate(days):
-        height = drawable * day.revenue_cents / peak if peak else 0
+        height = HEIGHT * day.revenue_cents / peak if peak else 0
         height = max(height, 1.5)  # a hairline marks days without sales
         bars.append(
             Bar(
                 x=round(index * slot + slot * 0.15, 2),
-                y=round(drawable - height, 2),
+                y=round(HEIGHT - height, 2),
                 width=round(slot * 0.7, 2),
                 height=round(height, 2),
                 title=f"{day.day:%b %-d}: {format_money(day.revenue_cents)}",
