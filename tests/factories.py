@@ -27,6 +27,7 @@ class UserFactory(BaseFactory):
 
     email = factory.Sequence(lambda number: f"creator{number}@example.com")
     password_hash = PASSWORD_HASH
+    email_verified_at = factory.LazyFunction(utc_now)  # UserFactory(email_verified_at=None): not yet
 
 
 class StoreFactory(BaseFactory):

@@ -54,8 +54,19 @@ def register_extensions(app: Flask) -> None:
         return redirect(url_for("users.login", next=next_page))
 
     @login_manager.user_loader
-    def load_user(user_id: str) -> models.User | None:
-        return db.session.get(models.User, int(user_id)) if user_id.isdecimal() else None
+    def load_user(login_id: str) -> models.User | None:
+        """The user of a login cookie ("id:version", see User.get_id), if that login still holds.
+
+        A login made before the user's session version was bumped (log out everywhere, a new
+        password) no longer holds, nor does that of a suspended or deleted user.
+        """
+        user_id, _, version = login_id.partition(":")
+        if not (user_id.isdecimal() and version.isdecimal()):
+            return None
+        user = db.session.get(models.User, int(user_id))
+        if user is None or user.session_version != int(version) or not user.is_active:
+            return None
+        return user
 
 
 def register_page_cache(app: Flask) -> None:

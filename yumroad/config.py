@@ -5,6 +5,7 @@ Every variable read here is documented in the README. `FLASK_`-prefixed variable
 """
 
 import os
+from datetime import timedelta
 from typing import Any
 
 from yumroad.databases import database_uri, engine_options
@@ -97,6 +98,7 @@ def settings_from_environment() -> dict[str, Any]:
         "PORT": _int_from_env("PORT", 5000),
         "DOWNLOAD_LINK_MAX_AGE": _int_from_env("DOWNLOAD_LINK_MAX_AGE", 24 * 3600),
         "DOWNLOAD_LIMIT": _int_from_env("DOWNLOAD_LIMIT", 5),
+        **_account_settings_from_environment(),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER") or None,
         "MAIL_PORT": _int_from_env("MAIL_PORT", 25),
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
@@ -109,6 +111,20 @@ def settings_from_environment() -> dict[str, Any]:
     }
 
 
+def _account_settings_from_environment() -> dict[str, Any]:
+    """How long account links and logins last, and how long a departed creator's files stay."""
+    return {
+        "PASSWORD_RESET_MAX_AGE": _int_from_env("PASSWORD_RESET_MAX_AGE", 3600),
+        "EMAIL_VERIFICATION_MAX_AGE": _int_from_env("EMAIL_VERIFICATION_MAX_AGE", 7 * 24 * 3600),
+        "EMAIL_CHANGE_MAX_AGE": _int_from_env("EMAIL_CHANGE_MAX_AGE", 24 * 3600),
+        # "Remember me" keeps a login for this many days; without it, a login ends with the browser.
+        "REMEMBER_COOKIE_DURATION": timedelta(days=_int_from_env("REMEMBER_ME_DAYS", 30)),
+        # After a creator leaves, their buyers may still download what they paid for this many days
+        # after paying; then the files are removed (`flask remove-expired-files`).
+        "DOWNLOAD_WINDOW_DAYS": _int_from_env("DOWNLOAD_WINDOW_DAYS", 365),
+    }
+
+
 def _serving_settings_from_environment() -> dict[str, Any]:
     """Rate limits, proxies, logs and error reporting (see yumroad/ratelimits.py, security.py, observability.py)."""
     return {
@@ -118,6 +134,9 @@ def _serving_settings_from_environment() -> dict[str, Any]:
         "RATELIMIT_BUY": os.environ.get("RATELIMIT_BUY") or "20 per minute;200 per hour",
         "RATELIMIT_DOWNLOAD": os.environ.get("RATELIMIT_DOWNLOAD") or "30 per minute;300 per hour",
         "RATELIMIT_FRESH_LINKS": os.environ.get("RATELIMIT_FRESH_LINKS") or "5 per minute;20 per hour",
+        "RATELIMIT_PASSWORD_RESET": os.environ.get("RATELIMIT_PASSWORD_RESET") or "10 per minute;50 per hour",
+        # Emails we send on request (a new verification link, an email change): each one costs.
+        "RATELIMIT_ACCOUNT_EMAILS": os.environ.get("RATELIMIT_ACCOUNT_EMAILS") or "3 per minute;10 per hour",
         # How many proxies in front of the app set X-Forwarded-For/-Proto/-Host; 0 trusts none of them.
         "TRUSTED_PROXIES": _int_from_env("TRUSTED_PROXIES", 0),
         "LOG_FORMAT": os.environ.get("LOG_FORMAT") or None,  # default: see yumroad/observability.py

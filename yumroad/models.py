@@ -12,6 +12,7 @@ from flask_login import UserMixin
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
+    ColumnElement,
     DateTime,
     Enum,
     ForeignKey,
@@ -21,6 +22,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    and_,
     false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship, validates
@@ -102,12 +104,25 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(EMAIL_MAX_LENGTH), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    # Set when the owner of `email` followed the link we sent to it; None until then.
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Part of every login (session and "remember me" cookies, see get_id): bumping it logs the user
+    # out everywhere, e.g. after a password reset.
+    session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # Set only from the command line (`flask staff grant`), never from the web.
+    is_staff: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Set by staff: a suspended user cannot log in, and their store and products are hidden.
+    suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    suspension_reason: Mapped[str | None] = mapped_column(Text)
+    # The user left: the row stays (their sales records point at it) with no personal data in it.
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     # Joined: the nav shows "my store" on every page, so load it with the user in one query.
     store: Mapped[Store | None] = relationship(back_populates="user", uselist=False, lazy="joined")
     products: Mapped[list[Product]] = relationship(back_populates="creator")
     orders: Mapped[list[Order]] = relationship(back_populates="buyer")
     reviews: Mapped[list[Review]] = relationship(back_populates="author")
+    staff_actions: Mapped[list[StaffAction]] = relationship(back_populates="staff")
 
     @classmethod
     def create(cls, email: str, password: str) -> User:
@@ -126,8 +141,34 @@ class User(UserMixin, db.Model):
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
 
+    def get_id(self) -> str:
+        """What the login cookies hold: the id and the session version (see load_user)."""
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_verified(self) -> bool:
+        return self.email_verified_at is not None
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_at is not None
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def is_active(self) -> bool:
+        """Flask-Login's word for "may log in": not suspended, not gone."""
+        return not self.is_suspended and not self.is_deleted
+
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
+
+
+def in_good_standing() -> ColumnElement[bool]:
+    """SQL for "this user may be seen on the site": neither suspended nor gone."""
+    return and_(User.suspended_at.is_(None), User.deleted_at.is_(None))
 
 
 class Store(db.Model):
@@ -200,6 +241,9 @@ class Product(db.Model):
     # Deleted products leave the site but stay in the database: their buyers keep their orders
     # and their downloads.
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set by staff when they unpublish it: it cannot be published again until staff allow it.
+    taken_down_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    takedown_reason: Mapped[str | None] = mapped_column(Text)
 
     creator: Mapped[User] = relationship(back_populates="products", uselist=False)
     store: Mapped[Store | None] = relationship(back_populates="products")
@@ -451,3 +495,22 @@ class Review(db.Model):
 
     def __repr__(self) -> str:
         return f"<Review {self.id} {self.rating}/5>"
+
+
+class StaffAction(db.Model):
+    """The audit log: one line per thing a staff member did, with who, what, to what, why and when."""
+
+    __tablename__ = "staff_action"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    action: Mapped[str] = mapped_column(String(32))  # "suspend_user", "take_down_product"...
+    subject_type: Mapped[str] = mapped_column(String(16))  # "user", "product"...
+    subject_id: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, index=True)
+
+    staff: Mapped[User] = relationship(back_populates="staff_actions")
+
+    def __repr__(self) -> str:
+        return f"<StaffAction {self.id} {self.action} {self.subject_type} {self.subject_id}>"

@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
+from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from yumroad.forms import email_field, name_field, strip_filter
@@ -41,3 +41,4 @@ class LoginForm(FlaskForm):
             Length(max=PASSWORD_MAX_LENGTH, message=f"Passwords have at most {PASSWORD_MAX_LENGTH} characters."),
         ],
     )
+    remember = BooleanField("Keep me logged in on this device")

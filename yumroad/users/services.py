@@ -58,9 +58,9 @@ def _email_is_registered(email: str) -> bool:
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """Return the user with this email and password, or None."""
+    """Return the user with this email and password (maybe suspended: see User.is_active), or None."""
     user = db.session.scalar(db.select(User).where(User.email == normalize_email(email)))
-    if user is None:
+    if user is None or user.is_deleted:
         check_password_hash(_UNKNOWN_USER_HASH, password)
         return None
     return user if user.check_password(password) else None

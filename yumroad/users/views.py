@@ -45,8 +45,10 @@ def login() -> str | Response:
         user = authenticate(form.email.data, form.password.data)
         if user is None:
             form.password.errors.append("Wrong email or password.")
+        elif not user.is_active:
+            form.email.errors.append(f"This account is suspended: {user.suspension_reason or 'ask us why.'}")
         else:
-            login_user(user)
+            login_user(user, remember=form.remember.data)
             flash("You are logged in.", "success")
             return redirect(_next_page_or_home_of(user))
     return render_template("users/login.html", form=form)
