@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, Select, func
 from sqlalchemy.orm import defer, joinedload
 
 from yumroad.extensions import db
-from yumroad.models import Order, OrderStatus, Product, Store, User, utc_now
+from yumroad.models import Order, OrderStatus, Product, Store, User, in_good_standing, utc_now
 from yumroad.pictures import delete_picture, save_picture
 from yumroad.product_files import delete_product_file, save_product_file
 from yumroad.search import matching, search_terms
@@ -49,12 +49,12 @@ CARD_LOADING = (joinedload(Product.store), defer(Product.description))
 
 
 def not_deleted() -> Select[tuple[Product]]:
-    """Every product still in the store, drafts included."""
-    return db.select(Product).where(Product.deleted_at.is_(None))
+    """Every product still in the store, drafts included, of a creator in good standing (not suspended)."""
+    return db.select(Product).where(Product.deleted_at.is_(None), Product.creator.has(in_good_standing()))
 
 
 def on_the_site() -> Select[tuple[Product]]:
-    """Every product anyone may see: published, not deleted."""
+    """Every product anyone may see: published, not deleted, its creator not suspended."""
     return not_deleted().where(Product.published_at.is_not(None))
 
 
@@ -128,7 +128,7 @@ def featured_products(limit: int) -> list[Product]:
 def get_product(product_id: int, viewer: User | AnonymousUserMixin | None = None) -> Product:
     """Return a product with its store, if `viewer` may see it: published, or a draft of theirs.
 
-    404 if there is none with this id, it was deleted, or it is someone else's draft.
+    404 if there is none with this id, it was deleted, its creator is suspended, or it is someone else's draft.
     """
     product = db.one_or_404(not_deleted().options(joinedload(Product.store)).where(Product.id == product_id))
     if not product.is_published and not product.is_owned_by(viewer):

@@ -7,18 +7,29 @@ from sqlalchemy import Select, func
 from sqlalchemy.orm import contains_eager, with_expression
 
 from yumroad.extensions import db
-from yumroad.models import Order, OrderStatus, Product, Store
+from yumroad.models import Order, OrderStatus, Product, Store, in_good_standing
 
 
 def _newest_first() -> Select[tuple[Store]]:
-    """Every store, newest first, each with its number of products (one query, whatever the count)."""
+    """Every store on the site (its owner in good standing), newest first, each with its number of
+    products (one query, whatever the count)."""
     product_count = (
         db.select(func.count(Product.id))
         .where(Product.store_id == Store.id, Product.deleted_at.is_(None), Product.published_at.is_not(None))
         .correlate(Store)
         .scalar_subquery()
     )
-    return db.select(Store).options(with_expression(Store.product_count, product_count)).order_by(Store.id.desc())
+    return (
+        db.select(Store)
+        .options(with_expression(Store.product_count, product_count))
+        .where(Store.user.has(in_good_standing()))
+        .order_by(Store.id.desc())
+    )
+
+
+def get_store(store_id: int) -> Store:
+    """Return a store anyone may see; 404 if there is none, or its owner is suspended or gone."""
+    return db.one_or_404(db.select(Store).where(Store.id == store_id, Store.user.has(in_good_standing())))
 
 
 def list_stores(page: int, per_page: int) -> Pagination:

@@ -3,12 +3,11 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from yumroad.access import get_owned_or_403
-from yumroad.extensions import db
 from yumroad.models import Store
 from yumroad.pagination import requested_page
 from yumroad.products.services import list_products
 from yumroad.stores.forms import StoreForm
-from yumroad.stores.services import list_stores, sales_of, sales_totals, update_store
+from yumroad.stores.services import get_store, list_stores, sales_of, sales_totals, update_store
 
 bp = Blueprint("stores", __name__)
 
@@ -21,7 +20,7 @@ def index() -> str:
 
 @bp.get("/store/<int:store_id>")
 def show(store_id: int) -> str:
-    store = db.get_or_404(Store, store_id)
+    store = get_store(store_id)
     products = list_products(
         requested_page(),
         current_app.config["PRODUCTS_PER_PAGE"],
