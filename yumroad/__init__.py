@@ -82,6 +82,7 @@ def register_blueprints(app: Flask) -> None:
     from yumroad.downloads.views import bp as downloads_bp
     from yumroad.health import bp as health_bp
     from yumroad.landing.views import bp as landing_bp
+    from yumroad.leaving.views import bp as leaving_bp
     from yumroad.media.views import bp as media_bp
     from yumroad.products.views import bp as products_bp
     from yumroad.reviews.views import bp as reviews_bp
@@ -101,6 +102,7 @@ def register_blueprints(app: Flask) -> None:
         discounts_bp,
         reviews_bp,
         dashboard_bp,
+        leaving_bp,
         media_bp,
         health_bp,
     ):
@@ -144,8 +146,9 @@ def register_protections(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from yumroad.checkout.commands import send_receipts_command
     from yumroad.demo import seed_demo_command
+    from yumroad.leaving.commands import remove_expired_files_command
 
-    for command in (seed_demo_command, send_receipts_command):
+    for command in (seed_demo_command, send_receipts_command, remove_expired_files_command):
         app.cli.add_command(command)
 
 

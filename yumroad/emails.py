@@ -5,6 +5,7 @@ An email about something already saved is sent by a background job (`yumroad.job
 which raises EmailNotSent to be retried; run at once, the failure is logged and the request goes on.
 """
 
+import logging
 import os
 import secrets
 import sys
@@ -15,13 +16,22 @@ from flask_mail import Message
 
 from yumroad.extensions import mail
 
+logger = logging.getLogger(__name__)
+
 
 class EmailNotSent(Exception):
     """The mail server (or the outbox folder) refused the message."""
 
 
 def send_email(to: str, subject: str, template: str, **context: object) -> None:
-    """Send an email now; raise EmailNotSent if it cannot be sent."""
+    """Send an email now; raise EmailNotSent if it cannot be sent.
+
+    An address under .invalid (a name no mail can reach, RFC 2606) is the placeholder of a deleted
+    account (yumroad/leaving): nothing is sent to it, and the email counts as done.
+    """
+    if is_unreachable(to):
+        logger.info("%r not sent: its address is the placeholder of a deleted account", subject)
+        return
     message = Message(
         subject=subject,
         recipients=[to],
@@ -35,6 +45,10 @@ def send_email(to: str, subject: str, template: str, **context: object) -> None:
             _keep_in_outbox(message)
     except Exception as error:  # SMTP errors, refused connections, headers that cannot be encoded...
         raise EmailNotSent(f"{subject!r} to {to}: {error}") from error
+
+
+def is_unreachable(address: str) -> bool:
+    return address.strip().lower().rstrip(".").endswith(".invalid")
 
 
 def _keep_in_outbox(message: Message) -> None:

@@ -19,6 +19,7 @@ LIMITED_ENDPOINTS: dict[str, tuple[str, list[str]]] = {
     "checkout.buy": ("RATELIMIT_BUY", ["POST"]),
     "downloads.download": ("RATELIMIT_DOWNLOAD", ["GET", "HEAD"]),
     "downloads.fresh_links": ("RATELIMIT_FRESH_LINKS", ["POST"]),
+    "leaving.delete": ("RATELIMIT_LOGIN", ["POST"]),  # it checks the password: guesses count as logins do
 }
 
 

@@ -8,10 +8,12 @@ from yumroad.downloads.services import (
     MissingFile,
     claim_download,
     download_url,
+    downloads_end_at,
     purchases_of,
     request_fresh_links,
 )
 from yumroad.emails import EmailNotSent
+from yumroad.models import utc_now
 from yumroad.pagination import requested_page
 from yumroad.product_files import file_path
 
@@ -27,10 +29,9 @@ def _is_a_new_download() -> bool:
 def download(token: str) -> Response | tuple[str, int]:
     try:
         order = claim_download(token, count=_is_a_new_download())
-    except MissingFile as problem:
-        return render_template("downloads/problem.html", reason=problem.reason, form=FreshLinksForm()), 404
     except DownloadLinkProblem as problem:
-        return render_template("downloads/problem.html", reason=problem.reason, form=FreshLinksForm()), 410
+        status = 404 if isinstance(problem, MissingFile) else 410
+        return render_template("downloads/problem.html", problem=problem, form=FreshLinksForm()), status
     product = order.product
     response = send_file(
         file_path(product.file),
@@ -67,4 +68,5 @@ def fresh_links() -> str | Response:
 def library() -> str:
     orders = purchases_of(current_user, requested_page(), current_app.config["ORDERS_PER_PAGE"])
     links = {order.id: download_url(order) for order in orders.items}
-    return render_template("downloads/library.html", orders=orders, links=links)
+    ends = {order.id: downloads_end_at(order) for order in orders.items}
+    return render_template("downloads/library.html", orders=orders, links=links, ends=ends, now=utc_now())
