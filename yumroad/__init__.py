@@ -87,6 +87,7 @@ def register_blueprints(app: Flask) -> None:
     from yumroad.products.views import bp as products_bp
     from yumroad.reviews.views import bp as reviews_bp
     from yumroad.routing import DatabaseIdConverter
+    from yumroad.staff.views import bp as staff_bp
     from yumroad.stores.views import bp as stores_bp
     from yumroad.users.views import bp as users_bp
 
@@ -103,6 +104,7 @@ def register_blueprints(app: Flask) -> None:
         reviews_bp,
         dashboard_bp,
         leaving_bp,
+        staff_bp,
         media_bp,
         health_bp,
     ):
@@ -147,8 +149,9 @@ def register_commands(app: Flask) -> None:
     from yumroad.checkout.commands import send_receipts_command
     from yumroad.demo import seed_demo_command
     from yumroad.leaving.commands import remove_expired_files_command
+    from yumroad.staff.commands import staff_command
 
-    for command in (seed_demo_command, send_receipts_command, remove_expired_files_command):
+    for command in (seed_demo_command, send_receipts_command, remove_expired_files_command, staff_command):
         app.cli.add_command(command)
 
 

@@ -313,6 +313,8 @@ class Product(db.Model):
     @property
     def why_not_publishable(self) -> str | None:
         """What a draft lacks before it can be published, or None if nothing."""
+        if self.taken_down_at is not None:
+            return f"Taken down by Yumroad staff: “{self.takedown_reason}”. It cannot be published until they allow it."
         if not self.has_something_to_deliver:
             return "Upload the file buyers get (a free product may instead have just a description)."
         return None
