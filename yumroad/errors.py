@@ -34,7 +34,8 @@ def waiting_time(seconds: int) -> str:
 
 def render_error(error: HTTPException) -> tuple[str, int, dict[str, str]]:
     code = error.code or 500
-    title, advice = MESSAGES.get(code, (error.name, error.description))
+    # An error may bring its own words (e.g. the staff area's 403); else the code's, else werkzeug's.
+    title, advice = getattr(error, "page_text", None) or MESSAGES.get(code, (error.name, error.description))
     headers = {}
     if isinstance(error, CSRFError):
         title, advice = CSRF_MESSAGE

@@ -130,7 +130,7 @@ def test_users_who_are_not_staff_get_a_403(app, log_in, shop, method, path):
         response = send(log_in(user), method, url_of(path, shop))
 
         assert response.status_code == 403
-        assert "This page is not yours" in response.text
+        assert "This area is for Yumroad staff" in response.text
         assert_private(response)
     assert_nothing_done(app, shop)
 

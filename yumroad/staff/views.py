@@ -3,8 +3,9 @@
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from werkzeug.exceptions import Forbidden
 from werkzeug.wrappers import Response
 
 from yumroad.extensions import db, login_manager
@@ -44,12 +45,16 @@ PRODUCTS_PER_USER = 50
 QUERY_MAX_LENGTH = 200
 
 
+class StaffOnly(Forbidden):
+    page_text = ("This area is for Yumroad staff", "Your account cannot open it. Go back to the store.")
+
+
 @bp.before_request
 def staff_only() -> Response | None:
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
     if not current_user.is_staff:
-        abort(403)
+        raise StaffOnly
     return None
 
 
