@@ -19,6 +19,11 @@ LIMITED_ENDPOINTS: dict[str, tuple[str, list[str]]] = {
     "checkout.buy": ("RATELIMIT_BUY", ["POST"]),
     "downloads.download": ("RATELIMIT_DOWNLOAD", ["GET", "HEAD"]),
     "downloads.fresh_links": ("RATELIMIT_FRESH_LINKS", ["POST"]),
+    "accounts.request_password_reset": ("RATELIMIT_PASSWORD_RESET", ["POST"]),
+    "accounts.reset_password": ("RATELIMIT_PASSWORD_RESET", ["POST"]),
+    "accounts.resend_verification": ("RATELIMIT_ACCOUNT_EMAILS", ["POST"]),
+    "accounts.change_email": ("RATELIMIT_ACCOUNT_EMAILS", ["POST"]),
+    "accounts.change_password": ("RATELIMIT_LOGIN", ["POST"]),  # it checks a password, as logging in does
 }
 
 
