@@ -89,13 +89,13 @@ def new_password_field(label: str = "Password", required_message: str = "Choose 
     )
 
 
-def password_confirmation_field(password_field: str = "password", label: str = "Confirm password") -> PasswordField:
-    """The chosen password typed again; it must match the field named `password_field`."""
+def password_confirmation_field(label: str = "Confirm password", matching: str = "password") -> PasswordField:
+    """The chosen password typed again; it must match the field named `matching`."""
     return PasswordField(
         label,
         validators=[
             DataRequired("Type your password again."),
-            EqualTo(password_field, "The passwords do not match."),
+            EqualTo(matching, "The passwords do not match."),
         ],
     )
 

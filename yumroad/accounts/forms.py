@@ -9,7 +9,7 @@ class PasswordResetRequestForm(FlaskForm):
 
 class PasswordResetForm(FlaskForm):
     password = new_password_field("New password", "Choose a new password.")
-    confirm = password_confirmation_field(label="Confirm new password")
+    confirm = password_confirmation_field("Confirm new password")
 
 
 # The settings page holds several forms at once: each has its own prefix, so that its fields' names
@@ -24,9 +24,9 @@ class EmailChangeForm(FlaskForm):
 class PasswordChangeForm(FlaskForm):
     current_password = current_password_field("Current password", "Enter your current password.")
     password = new_password_field("New password", "Choose a new password.")
-    confirm = password_confirmation_field(label="Confirm new password")
+    confirm = password_confirmation_field("Confirm new password")
 
 
 EMAIL_CHANGE_PREFIX = "email_change"
-PASSWORD_CHANGE_PREFIX = "password_change"
+PASSWORD_CHANGE_PREFIX = "password_change"  # nosec B105: a form's name, not a password
 STORE_PREFIX = "store"

@@ -19,7 +19,7 @@ from yumroad.urls import public_url_for
 class LinkPurpose(StrEnum):
     """What a link does; its value is the salt its tokens are signed with."""
 
-    PASSWORD_RESET = "yumroad-password-reset"
+    PASSWORD_RESET = "yumroad-password-reset"  # nosec B105: a salt's name, not a secret
     EMAIL_VERIFICATION = "yumroad-email-verification"
     EMAIL_CHANGE = "yumroad-email-change"
 
