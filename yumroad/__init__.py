@@ -76,6 +76,7 @@ def register_page_cache(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from yumroad.accounts.views import bp as accounts_bp
     from yumroad.checkout.views import bp as checkout_bp
     from yumroad.dashboard.views import bp as dashboard_bp
     from yumroad.discounts.views import bp as discounts_bp
@@ -96,6 +97,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (
         landing_bp,
         users_bp,
+        accounts_bp,
         stores_bp,
         products_bp,
         checkout_bp,

@@ -9,8 +9,8 @@ checks first, and the server's messages have the last word. Validators of our ow
 from collections.abc import Callable
 from typing import Any
 
-from wtforms import EmailField, Field, Form, StringField, TextAreaField, ValidationError
-from wtforms.validators import DataRequired, Email, Length
+from wtforms import EmailField, Field, Form, PasswordField, StringField, TextAreaField, ValidationError
+from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from yumroad.models import EMAIL_MAX_LENGTH, NAME_MIN_LENGTH, clean_name
 from yumroad.money import PRICE_INPUT_PATTERN, PRICE_MESSAGE, format_price_for_input, parse_price
@@ -67,6 +67,47 @@ def email_field(label: str, required_message: str = "Enter your email address.",
             Length(max=EMAIL_MAX_LENGTH, message=f"Use at most {EMAIL_MAX_LENGTH} characters."),
         ],
         **options,
+    )
+
+
+PASSWORD_MIN_LENGTH = 8
+PASSWORD_MAX_LENGTH = 128
+
+
+def new_password_field(label: str = "Password", required_message: str = "Choose a password.") -> PasswordField:
+    """A password being chosen: the one rule for every form that sets one (sign-up, reset, settings)."""
+    return PasswordField(
+        label,
+        validators=[
+            DataRequired(required_message),
+            Length(
+                min=PASSWORD_MIN_LENGTH,
+                max=PASSWORD_MAX_LENGTH,
+                message=f"Use {PASSWORD_MIN_LENGTH} to {PASSWORD_MAX_LENGTH} characters.",
+            ),
+        ],
+    )
+
+
+def password_confirmation_field(label: str = "Confirm password", matching: str = "password") -> PasswordField:
+    """The chosen password typed again; it must match the field named `matching`."""
+    return PasswordField(
+        label,
+        validators=[
+            DataRequired("Type your password again."),
+            EqualTo(matching, "The passwords do not match."),
+        ],
+    )
+
+
+def current_password_field(label: str = "Password", required_message: str = "Enter your password.") -> PasswordField:
+    """A password the user already has (to log in, or to confirm a change): checked by a service."""
+    return PasswordField(
+        label,
+        validators=[
+            DataRequired(required_message),
+            Length(max=PASSWORD_MAX_LENGTH, message=f"Passwords have at most {PASSWORD_MAX_LENGTH} characters."),
+        ],
     )
 
 

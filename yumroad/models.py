@@ -59,6 +59,11 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value
 
 
+def hash_password(password: str) -> str:
+    """What we keep of a password: a salted, slow hash (werkzeug's default method)."""
+    return generate_password_hash(password)
+
+
 def normalize_email(email: str) -> str:
     return email.strip().lower()
 
@@ -136,7 +141,7 @@ class User(UserMixin, db.Model):
         return normalize_email(email)
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = hash_password(password)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
@@ -148,6 +153,13 @@ class User(UserMixin, db.Model):
     @property
     def is_verified(self) -> bool:
         return self.email_verified_at is not None
+
+    @property
+    def why_cannot_publish(self) -> str | None:
+        """Why this user may not publish products yet (their email is unconfirmed), or None."""
+        if not self.is_verified:
+            return f"Confirm your email address before publishing: we sent a link to {self.email}."
+        return None
 
     @property
     def is_suspended(self) -> bool:
@@ -315,6 +327,8 @@ class Product(db.Model):
         """What a draft lacks before it can be published, or None if nothing."""
         if self.taken_down_at is not None:
             return f"Taken down by Yumroad staff: “{self.takedown_reason}”. It cannot be published until they allow it."
+        if self.creator.why_cannot_publish:
+            return self.creator.why_cannot_publish
         if not self.has_something_to_deliver:
             return "Upload the file buyers get (a free product may instead have just a description)."
         return None

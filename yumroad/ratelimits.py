@@ -20,6 +20,11 @@ LIMITED_ENDPOINTS: dict[str, tuple[str, list[str]]] = {
     "downloads.download": ("RATELIMIT_DOWNLOAD", ["GET", "HEAD"]),
     "downloads.fresh_links": ("RATELIMIT_FRESH_LINKS", ["POST"]),
     "leaving.delete": ("RATELIMIT_LOGIN", ["POST"]),  # it checks the password: guesses count as logins do
+    "accounts.request_password_reset": ("RATELIMIT_PASSWORD_RESET", ["POST"]),
+    "accounts.reset_password": ("RATELIMIT_PASSWORD_RESET", ["POST"]),
+    "accounts.resend_verification": ("RATELIMIT_ACCOUNT_EMAILS", ["POST"]),
+    "accounts.change_email": ("RATELIMIT_ACCOUNT_EMAILS", ["POST"]),
+    "accounts.change_password": ("RATELIMIT_LOGIN", ["POST"]),  # it checks a password, as logging in does
 }
 
 

@@ -3,10 +3,12 @@
 import re
 from pathlib import Path
 
+from flask import Flask
 from playwright.sync_api import Page, expect
 
 from tests.factories import PASSWORD
 from tests.images import image_file
+from tests.mailbox import emails_to, links_in
 
 
 def unfold_the_menu(page: Page) -> None:
@@ -28,8 +30,19 @@ def sign_up(page: Page, look, email: str, store_name: str) -> None:
     page.get_by_label("Store name").fill(store_name)
     page.get_by_role("button", name=re.compile("sign up|create", re.IGNORECASE)).click()
     look(page, "signed-up")
+    # Until the new creator confirms their address, every page says so, with the link again.
+    expect(page.get_by_role("region", name="Confirm your email address")).to_be_visible()
     unfold_the_menu(page)
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
+
+
+def confirm_email(page: Page, look, app: Flask, email: str) -> None:
+    """Follow the link of the welcome email, as the new creator does from their inbox: then they may publish."""
+    [link] = [link for message in emails_to(app, email) for link in links_in(message) if "/verify-email/" in link]
+    page.goto(link)
+    look(page, "email-confirmed")
+    expect(page.get_by_text(f"Thank you: {email} is confirmed.")).to_be_visible()
+    expect(page.get_by_role("region", name="Confirm your email address")).to_have_count(0)
 
 
 def log_in(page: Page, look, email: str) -> None:

@@ -26,6 +26,7 @@ def test_the_pages_a_visitor_reaches(open_browser, look, listed_product, window)
             f"/store/{listed_product['store_id']}": "store",
             "/product/?q=nothing+like+this": "search-without-results",
             "/download/fresh-links": "fresh-links",
+            "/reset-password": "forgotten-password",
             "/dashboard": "log-in-first",  # after the redirect to the log-in page
         },
     )
@@ -67,6 +68,7 @@ def test_the_pages_a_new_creator_works_on(app, open_browser, look, window):
             f"/store/{store_id}/sales": "sales-without-orders",
             f"/store/{store_id}/discounts": "discounts-without-codes",
             "/library": "library-without-purchases",
+            "/settings": "settings",
             "/product/new": "product-new",
         },
     )
@@ -82,6 +84,31 @@ def test_the_pages_a_new_creator_works_on(app, open_browser, look, window):
     look(page, "product-refused")  # by the server, which alone compares the two prices
     expect(page.get_by_text("The suggested price cannot be below the price.")).to_be_visible()
     expect(page.get_by_label("Name", exact=True)).to_have_value("Risograph Zine")
+
+
+@WINDOWS
+def test_the_account_pages_of_an_unconfirmed_creator(app, open_browser, look, window):
+    with app.app_context():
+        StoreFactory(name="Empty Shelf", user__email=CREATOR, user__email_verified_at=None)
+    page = open_browser(**window)
+    log_in(page, look, CREATOR)  # every page now has the banner asking to confirm the address
+    expect(page.get_by_role("region", name="Confirm your email address")).to_be_visible()
+    assert page.goto("/verify-email/not-a-real-link").status == 404
+    look(page, "bad-confirmation-link")
+    expect(page.get_by_role("button", name="Send the link again")).to_be_visible()
+
+    page.goto("/settings")
+    look(page, "settings-unconfirmed")
+    page.get_by_label("New email address").fill("someone.new@example.com")
+    page.get_by_label("Your password").fill("not the password")
+    page.get_by_role("button", name="Change my email address").click()
+    look(page, "settings-refused")  # by the server: the password is wrong
+    expect(page.get_by_text("Wrong password.")).to_be_visible()
+    expect(page.get_by_label("New email address")).to_have_value("someone.new@example.com")
+
+    page.get_by_role("button", name="Send the link again").click()
+    look(page, "confirmation-link-sent")
+    expect(page.get_by_text(f"We sent a new link to {CREATOR}.")).to_be_visible()
 
 
 def test_the_keyboard_reaches_the_content_first_and_shows_where_it_is(page: Page, look, listed_product):

@@ -8,13 +8,13 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import CREATOR
-from tests.e2e.journeys import create_product, download_from, log_in, sign_up
+from tests.e2e.journeys import confirm_email, create_product, download_from, log_in, sign_up
 from tests.factories import UserFactory, bought
 from yumroad.extensions import db
 from yumroad.models import Product
 
 
-def test_a_creator_signs_up_edits_the_store_and_publishes_a_product(page: Page, look, tmp_path):
+def test_a_creator_signs_up_edits_the_store_and_publishes_a_product(app, page: Page, look, tmp_path):
     sign_up(page, look, "maker@example.com", "Maker's Corner")
 
     page.get_by_role("link", name="My store").click()
@@ -29,6 +29,14 @@ def test_a_creator_signs_up_edits_the_store_and_publishes_a_product(page: Page, 
     assert create_product(page, look, tmp_path, "Watercolour Brush Pack", "12.50") == "xhr"  # with its progress
     expect(page.get_by_role("img", name="Picture of Watercolour Brush Pack")).to_be_visible()
     expect(page.get_by_text("Draft", exact=True)).to_be_visible()
+    page.get_by_role("button", name="Publish").click()
+    look(page, "product-not-published-yet")
+    expect(page.get_by_text("Not published yet. Confirm your email address before publishing")).to_be_visible()
+
+    product_page = page.url
+    confirm_email(page, look, app, "maker@example.com")
+    page.goto(product_page)
+    look(page, "product-draft")
     page.get_by_role("button", name="Publish").click()
     look(page, "product-published")
     expect(page.get_by_text("Published", exact=True)).to_be_visible()

@@ -3,7 +3,15 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.journeys import SUCCEEDING_CARD, buy, create_product, download_from, find_by_search, sign_up
+from tests.e2e.journeys import (
+    SUCCEEDING_CARD,
+    buy,
+    confirm_email,
+    create_product,
+    download_from,
+    find_by_search,
+    sign_up,
+)
 
 
 @pytest.fixture
@@ -11,9 +19,13 @@ def page(open_browser):
     return open_browser(java_script_enabled=False)
 
 
-def test_a_creator_publishes_without_javascript(page, look, tmp_path):
+def test_a_creator_publishes_without_javascript(app, page, look, tmp_path):
     sign_up(page, look, "maker@example.com", "Plain HTML Press")
     assert create_product(page, look, tmp_path, "Letterpress Alphabet", "4") == "document"
+    product_page = page.url
+    confirm_email(page, look, app, "maker@example.com")
+    page.goto(product_page)
+    look(page, "product-draft")
     page.get_by_role("button", name="Publish").click()
     look(page, "published")
     expect(page.get_by_text("Published", exact=True)).to_be_visible()

@@ -25,6 +25,7 @@ def test_seed_demo_fills_an_empty_marketplace(app, client):
     assert count_rows(Store) == len(DEMO_CATALOGUE)
     assert count_rows(User) == len(DEMO_CATALOGUE) + 1  # and the demo buyer
     assert count_rows(Product) == expected_products
+    assert all(user.is_verified for user in all_rows(User))  # as if they had confirmed: they may publish
     assert authenticate("maya@example.com", DEMO_PASSWORD)
     assert len(os.listdir(pictures_folder())) == 2 * expected_products
     assert "Habit Tracker Printables" in client.get("/product/").text

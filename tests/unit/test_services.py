@@ -49,7 +49,7 @@ def test_register_creator_turns_a_lost_race_into_email_already_registered(app, m
     # The first check finds no user, but another sign-up commits the same email before this one.
     UserFactory(email="racer@example.com")
     answers = iter([False, True])
-    monkeypatch.setattr(user_services, "_email_is_registered", lambda email: next(answers))
+    monkeypatch.setattr(user_services, "email_is_registered", lambda email: next(answers))
     with pytest.raises(EmailAlreadyRegistered):
         register_creator("racer@example.com", "long enough", "Racing store")
     assert count_rows(User) == 1
@@ -57,7 +57,7 @@ def test_register_creator_turns_a_lost_race_into_email_already_registered(app, m
 
 def test_register_creator_does_not_call_every_integrity_error_a_taken_email(app, monkeypatch):
     UserFactory(email="racer@example.com")
-    monkeypatch.setattr(user_services, "_email_is_registered", lambda email: False)
+    monkeypatch.setattr(user_services, "email_is_registered", lambda email: False)
     with pytest.raises(IntegrityError):
         register_creator("racer@example.com", "long enough", "Racing store")
 

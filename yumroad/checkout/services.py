@@ -21,7 +21,7 @@ from yumroad.checkout.providers import (
     payment_provider,
 )
 from yumroad.discounts.services import claim_use, find_discount
-from yumroad.downloads.services import emailed_download_url
+from yumroad.downloads.services import attach_guest_orders, emailed_download_url
 from yumroad.emails import send_email
 from yumroad.extensions import db
 from yumroad.jobs import enqueue, run_now, try_enqueue
@@ -294,6 +294,8 @@ def _settle(order: Order, allowed: set[OrderStatus], new_status: OrderStatus, ou
 def _fulfil(order: Order) -> bool:
     """Mark an order paid, once, then send the receipt and the sale notice; False if it was already."""
     paid = _move(order, {OrderStatus.PENDING, OrderStatus.FAILED}, OrderStatus.PAID, paid_at=utc_now())
+    if paid and order.buyer_id is None:  # a guest's: theirs in their library if their account owns the email
+        attach_guest_orders(order.buyer_email)
     db.session.commit()
     if paid:
         db.session.refresh(order)

@@ -219,3 +219,26 @@ def purchases_of(buyer: User, page: int, per_page: int) -> Pagination:
         .order_by(Order.paid_at.desc(), Order.id.desc())
     )
     return db.paginate(statement, page=page, per_page=per_page, error_out=True)
+
+
+def attach_guest_orders(email: str) -> int:
+    """Give the paid orders made as a guest with `email` to the account that proved it owns that address.
+
+    Nothing happens unless an account with this email has confirmed it (anyone may sign up with
+    someone else's address). Called when an account confirms its address, and when a guest order
+    is paid. Returns how many orders it attached; the caller commits.
+    """
+    owner_id = db.session.scalar(
+        db.select(User.id).where(
+            User.email == normalize_email(email), User.email_verified_at.is_not(None), User.deleted_at.is_(None)
+        )
+    )
+    if owner_id is None:
+        return 0
+    attached = db.session.execute(
+        db.update(Order)
+        .where(Order.buyer_id.is_(None), Order.buyer_email == normalize_email(email), Order.status == OrderStatus.PAID)
+        .values(buyer_id=owner_id)
+        .execution_options(synchronize_session="fetch")
+    )
+    return attached.rowcount

@@ -3,6 +3,7 @@
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from yumroad.accounts.tokens import LinkPurpose, describe_lifetime, email_verification_link, lifetime
 from yumroad.emails import send_email
 from yumroad.extensions import db
 from yumroad.jobs import enqueue
@@ -18,12 +19,13 @@ class EmailAlreadyRegistered(Exception):
 
 
 def register_creator(email: str, password: str, store_name: str) -> User:
-    """Create a user and their store in one transaction, and send a welcome email.
+    """Create a user and their store in one transaction, and send a welcome email with the link
+    that confirms their address (they publish once it is confirmed).
 
     Raises EmailAlreadyRegistered, and ValueError if the store name breaks the model's rule.
     """
     user = User.create(email, password)
-    if _email_is_registered(user.email):
+    if email_is_registered(user.email):
         raise EmailAlreadyRegistered(user.email)
     user.store = Store(name=store_name)
     db.session.add(user)
@@ -31,7 +33,7 @@ def register_creator(email: str, password: str, store_name: str) -> User:
         db.session.commit()
     except IntegrityError as error:
         db.session.rollback()
-        if _email_is_registered(user.email):  # a sign-up with the same email won the race
+        if email_is_registered(user.email):  # a sign-up with the same email won the race
             raise EmailAlreadyRegistered(user.email) from error
         raise
     enqueue(send_welcome_email, user.id)
@@ -50,11 +52,14 @@ def send_welcome_email(user_id: int) -> None:
         store=user.store,
         store_link=public_url_for("stores.show", store_id=user.store.id),
         new_product_link=public_url_for("products.new"),
+        verify_link=None if user.is_verified else email_verification_link(user),
+        verify_lifetime=describe_lifetime(lifetime(LinkPurpose.EMAIL_VERIFICATION)),
     )
 
 
-def _email_is_registered(email: str) -> bool:
-    return db.session.scalar(db.select(User.id).where(User.email == email)) is not None
+def email_is_registered(email: str) -> bool:
+    """True if an account uses this address, in any letter case."""
+    return db.session.scalar(db.select(User.id).where(User.email == normalize_email(email))) is not None
 
 
 def authenticate(email: str, password: str) -> User | None:

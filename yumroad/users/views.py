@@ -10,13 +10,14 @@ from yumroad.users.services import EmailAlreadyRegistered, authenticate, registe
 bp = Blueprint("users", __name__)
 
 
-def _home_of(user: User) -> str:
+def home_of(user: User) -> str:
+    """Where a user lands once logged in: their store, or the home page."""
     return url_for("stores.show", store_id=user.store.id) if user.store else url_for("landing.index")
 
 
 def _next_page_or_home_of(user: User) -> str:
     next_page = request.args.get("next")
-    return next_page if is_safe_redirect_target(next_page) else _home_of(user)
+    return next_page if is_safe_redirect_target(next_page) else home_of(user)
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -32,7 +33,7 @@ def register() -> str | Response:
         else:
             login_user(user)
             flash(f"Welcome to Yumroad! Your store “{user.store.name}” is open.", "success")
-            return redirect(_home_of(user))
+            return redirect(home_of(user))
     return render_template("users/register.html", form=form)
 
 
