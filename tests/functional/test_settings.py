@@ -80,12 +80,16 @@ def test_the_settings_page_has_a_section_per_setting(log_in, maya):
         "Password",
         "Store",
         "Log out everywhere",
+        "Your data",
+        "Delete your account",
     ]
     assert "maya@example.com" in html.select_one("section[aria-labelledby=email-heading]").text
     assert "Confirmed" in html.select_one("section[aria-labelledby=email-heading] .badge").text
     assert field_value(html, "#store-name") == "Maya's Kits"
     assert field_value(html, "#store-description") == "Brushes."
     assert html.select_one(f"{EVERYWHERE_FORM} button").text == "Log out everywhere"
+    assert html.select_one("section[aria-labelledby=data-heading] a")["href"] == "/settings/export"
+    assert html.select_one("section[aria-labelledby=delete-heading] a")["href"] == "/settings/delete"
     ids = [element["id"] for element in html.select("[id]")]
     assert len(ids) == len(set(ids))  # several forms, one page: every field has its own id
     for field in html.select("main input:not([type=hidden]):not([hidden]), main textarea"):

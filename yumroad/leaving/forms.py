@@ -1,12 +1,11 @@
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, Field, PasswordField, ValidationError
+from wtforms import EmailField, Field, ValidationError
 from wtforms.validators import DataRequired, Length
 
-from yumroad.forms import strip_filter
+from yumroad.forms import current_password_field, strip_filter
 from yumroad.models import EMAIL_MAX_LENGTH, User, normalize_email
-from yumroad.users.forms import PASSWORD_MAX_LENGTH
 
 
 class DeleteAccountForm(FlaskForm):
@@ -21,13 +20,7 @@ class DeleteAccountForm(FlaskForm):
             Length(max=EMAIL_MAX_LENGTH, message=f"Use at most {EMAIL_MAX_LENGTH} characters."),
         ],
     )
-    password = PasswordField(
-        "Your password",
-        validators=[
-            DataRequired("Enter your password."),
-            Length(max=PASSWORD_MAX_LENGTH, message=f"Passwords have at most {PASSWORD_MAX_LENGTH} characters."),
-        ],
-    )
+    password = current_password_field("Your password")
 
     def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
