@@ -305,8 +305,8 @@ class Product(db.Model):
 
     @property
     def is_on_the_site(self) -> bool:
-        """Anyone can see it: published and not deleted."""
-        return self.is_published and not self.is_deleted
+        """Anyone can see it: published, not deleted, and its creator in good standing (in_good_standing)."""
+        return self.is_published and not self.is_deleted and self.creator.is_active
 
     @property
     def is_public(self) -> bool:

@@ -299,11 +299,34 @@ def test_what_the_creator_bought_and_reviewed_loses_their_name(log_in, shop):
     assert (elsewhere.rating_count, elsewhere.rating_average) == (1, 4.0)
 
 
-def test_a_staff_member_may_delete_their_account(log_in):
+def test_a_staff_member_must_have_staff_access_revoked_first(log_in):
     staff = StoreFactory(user__email="staff@example.com", user__is_staff=True).user
-    assert delete_account_of(log_in(staff), "staff@example.com").location == "/"
+
+    refused = delete_account_of(log_in(staff), "staff@example.com")
+
+    assert refused.status_code == 200
+    assert "Staff accounts cannot be deleted" in page(refused).select_one("#email ~ .invalid-feedback").text
     [user] = all_rows(User)
-    assert (user.is_staff, user.is_deleted) == (False, True)
+    assert (user.email, user.is_staff, user.is_deleted) == ("staff@example.com", True, False)
+
+
+def test_another_accounts_orders_with_this_address_are_left_alone(log_in):
+    """Leo bought as leo@..., then moved his account to a new address; whoever confirms leo@... later
+    neither exports nor anonymises Leo's purchases."""
+    leo = UserFactory(email="leo@example.com")
+    leos_order = bought(sellable_product(name="Leo's Ebook"), "leo@example.com", leo)
+    leo.email = "leo@new.example.com"
+    db.session.commit()
+    newcomer = UserFactory(email="leo@example.com")
+    guest_order = bought(sellable_product(name="Guest Ebook"), "leo@example.com")
+
+    exported = json.loads(log_in(newcomer).get(EXPORT).data)
+    assert [purchase["product"] for purchase in exported["purchases"]] == ["Guest Ebook"]
+
+    delete_account_of(log_in(newcomer), "leo@example.com")
+    db.session.expire_all()
+    assert (leos_order.buyer_id, leos_order.buyer_email) == (leo.id, "leo@example.com")
+    assert guest_order.buyer_email == "deleted-buyer@deleted.invalid"
 
 
 # After the download window
@@ -445,3 +468,16 @@ def test_an_unverified_buyer_leaving_leaves_guest_orders_of_that_email_alone(log
     delete_account_of(log_in(user), "unsure@example.com")
 
     assert db.session.get(Order, guest_order.id).buyer_email == "unsure@example.com"
+
+
+def test_an_order_its_buyer_left_cannot_be_paid_any_more(client, log_in):
+    buyer = UserFactory(email="gone@example.com")
+    order = start_purchase(sellable_product(), buyer, buyer.email)
+
+    delete_account_of(log_in(buyer), "gone@example.com")
+    response = client.post(f"/checkout/{order.public_id}", data={"card_number": "4242 4242 4242 4242"})
+
+    assert response.location == "/"
+    assert "This order was cancelled" in client.get("/").get_data(as_text=True)
+    db.session.expire_all()
+    assert order.status == OrderStatus.PENDING

@@ -14,7 +14,7 @@ from tests.browser import page, submit_form
 from tests.factories import PASSWORD, StoreFactory, UserFactory
 from tests.functional.test_rate_limits import assert_too_many_requests
 from tests.mailbox import emails_to, sent_emails, text_of
-from yumroad.accounts.tokens import LinkPurpose, password_fingerprint
+from yumroad.accounts.tokens import LinkPurpose, reset_fingerprint
 from yumroad.extensions import db
 from yumroad.models import User, utc_now
 
@@ -199,9 +199,19 @@ def test_a_link_dies_when_the_password_changes_another_way(app, client, log_in):
     assert_link_problem(client.get(link), 410, "This link has already been used")
 
 
+def test_a_link_sent_to_an_address_the_account_left_is_gone(app, client):
+    """Whoever still reads the old mailbox cannot take the account back with a link sent there."""
+    user = UserFactory(email="leo@example.com")
+    link = reset_link_for(app, client, "leo@example.com")
+    user.email = "leo@new.example.com"
+    db.session.commit()
+
+    assert_link_problem(client.get(link), 410, "This link has already been used")
+
+
 def test_an_expired_link_is_gone(app, client):
     user = UserFactory(email="leo@example.com")
-    values = (user.id, password_fingerprint(user.password_hash))
+    values = (user.id, reset_fingerprint(user))
 
     assert (
         client.get(f"/reset-password/{signed_ago(app, LinkPurpose.PASSWORD_RESET, 3500, *values)}").status_code == 200
@@ -214,7 +224,7 @@ def test_an_expired_link_is_gone(app, client):
 def test_the_lifetime_is_a_setting(app, client):
     user = UserFactory(email="leo@example.com")
     app.config["PASSWORD_RESET_MAX_AGE"] = 60
-    token = signed_ago(app, LinkPurpose.PASSWORD_RESET, 61, user.id, password_fingerprint(user.password_hash))
+    token = signed_ago(app, LinkPurpose.PASSWORD_RESET, 61, user.id, reset_fingerprint(user))
     assert_link_problem(client.get(f"/reset-password/{token}"), 410, "This link has expired.")
 
 
@@ -225,7 +235,7 @@ def test_a_tampered_link_is_not_found(app, client):
     token = link.rsplit("/", 1)[1]
 
     assert_link_problem(client.get(f"/reset-password/{with_a_character_changed(token)}"), 404, "not valid")
-    maya_token = with_values(token, maya.id, password_fingerprint(maya.password_hash))
+    maya_token = with_values(token, maya.id, reset_fingerprint(maya))
     assert_link_problem(client.get(f"/reset-password/{maya_token}"), 404, "not valid")
     assert_link_problem(client.get(f"/reset-password/{token[:20]}"), 404, "not valid")
     assert client.get(link).status_code == 200  # the genuine one still works
@@ -234,7 +244,7 @@ def test_a_tampered_link_is_not_found(app, client):
 
 def test_a_token_made_for_another_purpose_is_not_a_reset_link(app, client):
     user = UserFactory(email="leo@example.com")
-    confirmation = signed_ago(app, LinkPurpose.EMAIL_VERIFICATION, 0, user.id, password_fingerprint(user.password_hash))
+    confirmation = signed_ago(app, LinkPurpose.EMAIL_VERIFICATION, 0, user.id, reset_fingerprint(user))
     assert client.get(f"/reset-password/{confirmation}").status_code == 404
 
 

@@ -12,8 +12,8 @@ from yumroad.accounts.tokens import (
     UsedLink,
     describe_lifetime,
     make_token,
-    password_fingerprint,
     read_token,
+    reset_fingerprint,
 )
 from yumroad.extensions import db
 
@@ -70,14 +70,17 @@ def test_changing_a_signed_value_breaks_the_signature(app):
             read_token(LinkPurpose.PASSWORD_RESET, with_values(token, 8, "abc"), length=2)
 
 
-def test_the_fingerprint_is_short_stable_and_not_the_hash(app):
+def test_the_fingerprint_is_short_stable_not_the_hash_and_follows_password_and_email(app):
     user = UserFactory()
-    fingerprint = password_fingerprint(user.password_hash)
-    assert fingerprint == password_fingerprint(user.password_hash)
+    fingerprint = reset_fingerprint(user)
+    assert fingerprint == reset_fingerprint(user)
     assert len(fingerprint) == 16
     assert fingerprint not in user.password_hash
     user.set_password("something else entirely")
-    assert password_fingerprint(user.password_hash) != fingerprint
+    assert reset_fingerprint(user) != fingerprint
+    fingerprint = reset_fingerprint(user)
+    user.email = "moved@example.com"
+    assert reset_fingerprint(user) != fingerprint
 
 
 @pytest.mark.parametrize(
@@ -91,7 +94,7 @@ def test_lifetimes_read_naturally(seconds, words):
 def test_a_reset_link_works_once(app):
     user = UserFactory()
     with app.test_request_context():
-        token = make_token(LinkPurpose.PASSWORD_RESET, user.id, password_fingerprint(user.password_hash))
+        token = make_token(LinkPurpose.PASSWORD_RESET, user.id, reset_fingerprint(user))
         assert services.reset_password(token, "first new password").id == user.id
         with pytest.raises(UsedLink):
             services.reset_password(token, "second new password")

@@ -10,9 +10,9 @@ from yumroad.accounts.tokens import (
     email_change_link,
     email_verification_link,
     lifetime,
-    password_fingerprint,
     password_reset_link,
     read_token,
+    reset_fingerprint,
 )
 from yumroad.downloads.services import attach_guest_orders
 from yumroad.emails import send_email
@@ -90,7 +90,7 @@ def user_of_reset_link(token: str) -> User:
     """The account whose password a reset link may change. Raises TamperedLink, ExpiredLink, UsedLink."""
     user_id, fingerprint = read_token(LinkPurpose.PASSWORD_RESET, token, length=2)
     user = _user_of_link(user_id)
-    if fingerprint != password_fingerprint(user.password_hash):  # the password changed since: used
+    if fingerprint != reset_fingerprint(user):  # the password (or the email) changed since: used
         raise UsedLink
     return user
 

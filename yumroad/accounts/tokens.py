@@ -82,17 +82,18 @@ def read_token(purpose: LinkPurpose, token: str, length: int) -> list[Any]:
     return values
 
 
-def password_fingerprint(password_hash: str) -> str:
-    """A short digest of a password hash: a reset link carries it and dies when the password changes.
+def reset_fingerprint(user: User) -> str:
+    """A short digest of the user's password hash and email: a reset link carries it, and dies when
+    either changes (the password is set: the link was used; the email moved: the old mailbox lost it).
 
     (Not the hash itself: a link may sit in a mailbox or a log, and must not leak what to attack.)
     """
-    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
+    return hashlib.sha256(f"{user.password_hash}\0{user.email}".encode()).hexdigest()[:16]
 
 
 def password_reset_link(user: User) -> str:
     """The full link that lets the owner of `user`'s email choose a new password, once."""
-    token = make_token(LinkPurpose.PASSWORD_RESET, user.id, password_fingerprint(user.password_hash))
+    token = make_token(LinkPurpose.PASSWORD_RESET, user.id, reset_fingerprint(user))
     return public_url_for("accounts.reset_password", token=token)
 
 

@@ -19,6 +19,7 @@ from yumroad.checkout.services import (
 )
 from yumroad.discounts.services import InvalidDiscount
 from yumroad.downloads.services import download_url
+from yumroad.emails import is_unreachable
 from yumroad.extensions import csrf
 from yumroad.models import Order, OrderStatus
 from yumroad.products.services import get_product
@@ -78,6 +79,9 @@ def pay(public_id: str) -> str | Response:
         return redirect(url_for("checkout.done", public_id=order.public_id))
     if not order.product.is_on_the_site:
         flash("This product is no longer for sale. Nothing was charged.", "warning")
+        return redirect(url_for("landing.index"))
+    if is_unreachable(order.buyer_email):  # its buyer deleted their account: nobody could get the file
+        flash("This order was cancelled. Nothing was charged.", "warning")
         return redirect(url_for("landing.index"))
     if order.provider == "stripe":
         return _pay_with_stripe(order)

@@ -41,9 +41,10 @@ def deleted_user_email(user_id: int) -> str:
 
 def bought_by(user: User) -> ColumnElement[bool]:
     """SQL on Order for the orders a user made as a buyer: through their account, or as a guest with
-    their email once they verified they own it (an unverified sign-up proves nothing about it)."""
+    their email once they verified they own it (an unverified sign-up proves nothing about it).
+    Never another account's order that carries this address (its buyer changed email since)."""
     if user.is_verified:
-        return db.or_(Order.buyer_id == user.id, Order.buyer_email == user.email)
+        return db.or_(Order.buyer_id == user.id, db.and_(Order.buyer_id.is_(None), Order.buyer_email == user.email))
     return Order.buyer_id == user.id
 
 
@@ -184,13 +185,19 @@ class FilesToRemove:
             delete_product_file(name)
 
 
+class StaffCannotLeave(Exception):
+    """A staff member's audit lines would lose their name: staff access is revoked first (flask staff revoke)."""
+
+
 def delete_account(user: User) -> None:
     """Delete a user's account in one commit: anonymise the user, close their store and products,
     drop their reviews and unused discount codes, strip their orders of who bought; then remove the
     files no buyer needs, and say goodbye by email.
 
-    What stays, and why: the README's "Leaving" section.
+    What stays, and why: the README's "Leaving" section. Raises StaffCannotLeave.
     """
+    if user.is_staff:
+        raise StaffCannotLeave(user.id)
     email, now = user.email, utc_now()
     _anonymise_purchases(user)
     _delete_reviews(user)
@@ -198,7 +205,6 @@ def delete_account(user: User) -> None:
     user.email = deleted_user_email(user.id)
     user.password_hash = UNUSABLE_PASSWORD_HASH
     user.email_verified_at = None
-    user.is_staff = False
     user.deleted_at = now
     user.session_version += 1
     files = FilesToRemove(pictures, _forget_unneeded_files(Product.creator_id == user.id))

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required, logout_user
 from werkzeug.wrappers import Response
 
 from yumroad.leaving.forms import DeleteAccountForm
-from yumroad.leaving.services import delete_account, personal_data_of
+from yumroad.leaving.services import StaffCannotLeave, delete_account, personal_data_of
 from yumroad.models import utc_now
 
 bp = Blueprint("leaving", __name__)
@@ -26,7 +26,14 @@ def export() -> Response:
 def delete() -> str | Response:
     form = DeleteAccountForm(current_user)
     if form.validate_on_submit():
-        delete_account(current_user)
+        try:
+            delete_account(current_user)
+        except StaffCannotLeave:
+            form.email.errors.append(
+                "Staff accounts cannot be deleted: the audit log would lose who acted. "
+                "Ask for your staff access to be revoked first (flask staff revoke)."
+            )
+            return render_template("leaving/delete.html", form=form)
         logout_user()
         flash("Your account is deleted. We emailed you what went and what stays. Goodbye, and thank you!", "info")
         return redirect(url_for("landing.index"))

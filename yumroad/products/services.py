@@ -130,7 +130,9 @@ def get_product(product_id: int, viewer: User | AnonymousUserMixin | None = None
 
     404 if there is none with this id, it was deleted, its creator is suspended, or it is someone else's draft.
     """
-    product = db.one_or_404(not_deleted().options(joinedload(Product.store)).where(Product.id == product_id))
+    product = db.one_or_404(
+        not_deleted().options(joinedload(Product.store), joinedload(Product.creator)).where(Product.id == product_id)
+    )
     if not product.is_published and not product.is_owned_by(viewer):
         abort(404)
     return product
