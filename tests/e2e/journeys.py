@@ -45,6 +45,17 @@ def confirm_email(page: Page, look, app: Flask, email: str) -> None:
     expect(page.get_by_role("region", name="Confirm your email address")).to_have_count(0)
 
 
+def confirm_email_and_publish(page: Page, look, app: Flask, email: str) -> None:
+    """From a draft's page: confirm the address from the inbox, come back to the draft and publish it."""
+    draft_page = page.url
+    confirm_email(page, look, app, email)
+    page.goto(draft_page)
+    look(page, "product-draft")
+    page.get_by_role("button", name="Publish").click()
+    look(page, "product-published")
+    expect(page.get_by_text("Published", exact=True)).to_be_visible()
+
+
 def log_in(page: Page, look, email: str) -> None:
     page.goto("/login")
     look(page, "log-in")

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import CREATOR
-from tests.e2e.journeys import confirm_email, create_product, download_from, log_in, sign_up
+from tests.e2e.journeys import confirm_email_and_publish, create_product, download_from, log_in, sign_up
 from tests.factories import UserFactory, bought
 from yumroad.extensions import db
 from yumroad.models import Product
@@ -33,13 +33,7 @@ def test_a_creator_signs_up_edits_the_store_and_publishes_a_product(app, page: P
     look(page, "product-not-published-yet")
     expect(page.get_by_text("Not published yet. Confirm your email address before publishing")).to_be_visible()
 
-    product_page = page.url
-    confirm_email(page, look, app, "maker@example.com")
-    page.goto(product_page)
-    look(page, "product-draft")
-    page.get_by_role("button", name="Publish").click()
-    look(page, "product-published")
-    expect(page.get_by_text("Published", exact=True)).to_be_visible()
+    confirm_email_and_publish(page, look, app, "maker@example.com")
 
     page.get_by_role("link", name="Maker's Corner").first.click()
     look(page, "store-with-product")

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from tests.e2e.journeys import (
     SUCCEEDING_CARD,
     buy,
-    confirm_email,
+    confirm_email_and_publish,
     create_product,
     download_from,
     find_by_search,
@@ -22,13 +22,7 @@ def page(open_browser):
 def test_a_creator_publishes_without_javascript(app, page, look, tmp_path):
     sign_up(page, look, "maker@example.com", "Plain HTML Press")
     assert create_product(page, look, tmp_path, "Letterpress Alphabet", "4") == "document"
-    product_page = page.url
-    confirm_email(page, look, app, "maker@example.com")
-    page.goto(product_page)
-    look(page, "product-draft")
-    page.get_by_role("button", name="Publish").click()
-    look(page, "published")
-    expect(page.get_by_text("Published", exact=True)).to_be_visible()
+    confirm_email_and_publish(page, look, app, "maker@example.com")
 
 
 def test_a_guest_buys_and_downloads_without_javascript(page, look, listed_product):
